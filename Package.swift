@@ -1,0 +1,75 @@
+// swift-tools-version: 6.1
+//
+// chronyvisor: chrony in containers, supervised, observable and healthy.
+// Dependency direction: chronyvisor (CLI) -> ChronyRuntime (effects) -> ChronyKit (pure logic).
+
+import PackageDescription
+
+let package = Package(
+    name: "chronyvisor",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "chronyvisor", targets: ["chronyvisor"]),
+        .library(name: "ChronyKit", targets: ["ChronyKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // No traits: keeps JSON/YAML file providers (and full Foundation) out; we read env + flags.
+        .package(url: "https://github.com/apple/swift-configuration", from: "1.0.0", traits: []),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.1.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
+    ],
+    targets: [
+        /// Pure logic: settings, config rendering, report parsing/formatting, health policy, NTP maths.
+        .target(
+            name: "ChronyKit",
+            dependencies: [
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ]
+        ),
+        /// libsystemd, for sd_notify.
+        .systemLibrary(
+            name: "CSystemd",
+            pkgConfig: "libsystemd",
+            providers: [.apt(["libsystemd-dev"])]
+        ),
+        /// Effects: processes, signals, sockets, HTTP.
+        .target(
+            name: "ChronyRuntime",
+            dependencies: [
+                "ChronyKit",
+                "CSystemd",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
+        .executableTarget(
+            name: "chronyvisor",
+            dependencies: [
+                "ChronyKit",
+                "ChronyRuntime",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "ChronyKitTests",
+            dependencies: [
+                "ChronyKit",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+        .testTarget(
+            name: "RuntimeTests",
+            dependencies: ["ChronyKit", "ChronyRuntime", "chronyvisor"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,109 @@
+/// Validated settings for rendering chrony.conf and running chronyd. Built only through
+/// `resolve(_:)`, so every value in it has passed validation.
+public struct ChronySettings: Sendable, Equatable {
+    public var role: Role
+    public var servers: [NTPSource]
+    public var enableNTS: Bool
+    public var allow: AllowList
+    public var port: UInt16
+    public var minPoll: Int
+    public var maxPoll: Int
+    public var minSources: Int
+    public var localStratum: Int?
+    public var clockControl: Bool
+    public var noClientLog: Bool
+    public var logLevel: ChronydLogLevel
+    public var paths: ChronyPaths
+    /// Directory of templates to prefer over the built-in ones (nil: look in the default places).
+    public var templateDirectory: String?
+    /// Explicit chronyd / chronyc executables (nil: search PATH).
+    public var chronydPath: String?
+    public var chronycPath: String?
+    /// Every raw value that was set, for the generated file's header.
+    public var givenSettings: [RawSetting]
+
+    /// The relay's upstream when NTP_SERVERS is not set.
+    public static let defaultRelayServers = [NTPSource(host: .name("time.cloudflare.com"))]
+
+    /// Default poll bounds per role. Relays ask public servers: chrony's own polite defaults
+    /// (64 s to 1024 s). The gateway's links are local and its relays are ours: poll every
+    /// 2 s to 16 s so a change of relay is noticed within seconds.
+    public static func defaultPollBounds(for role: Role) -> (min: Int, max: Int) {
+        role == .relay ? (6, 10) : (1, 4)
+    }
+
+    /// Validates every setting in `source`. Throws the first error, naming the variable or flag.
+    public static func resolve(_ source: SettingsSource) throws(SettingError) -> ChronySettings {
+        var v = Validator(source: source)
+        let role = try v.value(.role, expected: "relay or gateway") { Role(rawValue: $0.lowercased()) } ?? .relay
+
+        let servers: [NTPSource]
+        if let raw = source.raw(.servers) {
+            servers = try v.list(raw, expected: "comma-separated host names, IPv4 or [IPv6] addresses, each with an optional :port (1-65535)", NTPSource.parse)
+        } else if role == .relay {
+            servers = defaultRelayServers
+        } else {
+            throw SettingError(source: SettingKey.servers.environmentName, value: nil,
+                expected: "the gateway's sources (the relays), e.g. NTP_SERVERS=chrony-local1,chrony-local2,chrony-local3")
+        }
+
+        let enableNTS = try v.bool(.enableNTS) ?? false
+        let allow: AllowList
+        if let raw = source.raw(.allow) {
+            if raw.value.lowercased() == "all" {
+                allow = .all
+            } else {
+                allow = .networks(try v.list(raw, expected: "`all` or comma-separated addresses or CIDRs such as 10.0.0.0/8 or fd00::/8", CIDR.parse))
+            }
+        } else {
+            allow = .privateNetworks
+        }
+        let port = try v.value(.port, expected: "a UDP port number 1-65535", Port.parse) ?? 123
+        let defaults = defaultPollBounds(for: role)
+        let minPoll = try v.int(.minPoll, in: -6...24) ?? defaults.min
+        let maxPoll = try v.int(.maxPoll, in: -6...24) ?? max(defaults.max, minPoll)
+        if maxPoll < minPoll {
+            let raw = source.raw(.maxPoll) ?? source.raw(.minPoll)!
+            throw SettingError(raw, expected: "NTP_MAXPOLL (\(maxPoll)) not below NTP_MINPOLL (\(minPoll))")
+        }
+        let minSources = try v.int(.minSources, in: 1...servers.count, expectedSuffix: " (at most the number of NTP_SERVERS, \(servers.count))")
+            ?? min(role == .gateway ? 2 : 1, servers.count)
+        let localStratum = try v.int(.localStratum, in: 1...15)
+        let clockControl = try v.bool(.clockControl) ?? false
+        let noClientLog = try v.bool(.noClientLog) ?? false
+        let logLevel = try v.value(.logLevel, expected: "0-3 or info, warning, error, fatal", ChronydLogLevel.parse) ?? .info
+
+        let paths = ChronyPaths(
+            configFile: try v.path(.chronyConf) ?? "/etc/chrony/chrony.conf",
+            runDirectory: try v.path(.runDirectory) ?? "/run/chrony",
+            stateDirectory: try v.path(.stateDirectory) ?? "/var/lib/chrony",
+            confDirectory: try v.path(.confDirectory) ?? "/etc/chrony/conf.d")
+        return ChronySettings(
+            role: role, servers: servers, enableNTS: enableNTS, allow: allow, port: port,
+            minPoll: minPoll, maxPoll: maxPoll, minSources: minSources, localStratum: localStratum,
+            clockControl: clockControl, noClientLog: noClientLog, logLevel: logLevel, paths: paths,
+            templateDirectory: try v.path(.templateDirectory),
+            chronydPath: try v.path(.chronydPath), chronycPath: try v.path(.chronycPath),
+            givenSettings: SettingKey.chronySettings.compactMap(source.raw))
+    }
+}
+
+/// The files and directories chronyd uses.
+public struct ChronyPaths: Sendable, Equatable {
+    public var configFile: String
+    public var runDirectory: String
+    public var stateDirectory: String
+    public var confDirectory: String
+
+    public init(configFile: String, runDirectory: String, stateDirectory: String, confDirectory: String) {
+        self.configFile = configFile
+        self.runDirectory = runDirectory
+        self.stateDirectory = stateDirectory
+        self.confDirectory = confDirectory
+    }
+
+    /// chronyd's Unix command socket.
+    public var commandSocket: String { runDirectory + "/chronyd.sock" }
+    public var pidFile: String { runDirectory + "/chronyd.pid" }
+    public var driftFile: String { stateDirectory + "/chrony.drift" }
+}

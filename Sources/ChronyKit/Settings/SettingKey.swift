@@ -1,0 +1,106 @@
+/// One setting chronyvisor reads: its environment variable, its equivalent flag, its default
+/// and what it means. This catalog is the single source for the CLI's flags, the error
+/// messages (which name the variable or the flag) and the README's settings table.
+public struct SettingKey: Hashable, Sendable, CustomStringConvertible {
+    /// Environment variable name, e.g. `NTP_SERVERS`.
+    public let environmentName: String
+    /// Long flag name without dashes, e.g. `servers` for `--servers`.
+    public let flagName: String
+    /// The default shown to people (the effective default may depend on the role).
+    public let defaultDescription: String
+    /// One line saying what the setting does.
+    public let help: String
+
+    public init(_ environmentName: String, flag: String, default defaultDescription: String, help: String) {
+        self.environmentName = environmentName
+        self.flagName = flag
+        self.defaultDescription = defaultDescription
+        self.help = help
+    }
+
+    /// The key swift-configuration uses: `NTP_SERVERS` becomes `ntp.servers`, which its
+    /// environment provider maps back to `NTP_SERVERS`.
+    public var configKey: [String] {
+        environmentName.lowercased().split(separator: "_").map(String.init)
+    }
+
+    /// `--servers`
+    public var flag: String { "--\(flagName)" }
+
+    public var description: String { environmentName }
+
+    public static func == (lhs: SettingKey, rhs: SettingKey) -> Bool {
+        lhs.environmentName == rhs.environmentName
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(environmentName)
+    }
+}
+
+extension SettingKey {
+    public static let role = SettingKey(
+        "NTP_ROLE", flag: "role", default: "relay",
+        help: "`relay` (syncs from upstream servers, serves clients) or `gateway` (syncs from the relays, serves the host and applications).")
+    public static let servers = SettingKey(
+        "NTP_SERVERS", flag: "servers", default: "relay: time.cloudflare.com; gateway: required",
+        help: "Comma-separated sources: host name, IPv4 or [IPv6], each with an optional :port.")
+    public static let enableNTS = SettingKey(
+        "ENABLE_NTS", flag: "nts", default: "false",
+        help: "Authenticate the sources with NTS (adds `nts` to each source line).")
+    public static let allow = SettingKey(
+        "NTP_ALLOW", flag: "allow", default: "127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7",
+        help: "Comma-separated CIDRs (or addresses) that may query this server; `all` allows everyone.")
+    public static let port = SettingKey(
+        "NTP_PORT", flag: "port", default: "123",
+        help: "UDP port chronyd serves NTP on.")
+    public static let minPoll = SettingKey(
+        "NTP_MINPOLL", flag: "minpoll", default: "relay: 6; gateway: 1",
+        help: "Shortest polling interval of the role's sources, as a power of two in seconds (-6..24).")
+    public static let maxPoll = SettingKey(
+        "NTP_MAXPOLL", flag: "maxpoll", default: "relay: 10; gateway: 4",
+        help: "Longest polling interval of the role's sources, as a power of two in seconds (-6..24).")
+    public static let minSources = SettingKey(
+        "NTP_MIN_SOURCES", flag: "min-sources", default: "relay: 1; gateway: 2",
+        help: "Agreeing sources needed before the clock is updated (chrony's minsources).")
+    public static let localStratum = SettingKey(
+        "LOCAL_STRATUM", flag: "local-stratum", default: "off",
+        help: "When set (1..15), keep serving the local clock at this stratum when every source is lost (`local stratum N orphan`).")
+    public static let clockControl = SettingKey(
+        "CLOCK_CONTROL", flag: "clock-control", default: "false",
+        help: "Let chronyd set the kernel clock. Off runs chronyd with -x: containers share the host's clock.")
+    public static let noClientLog = SettingKey(
+        "NOCLIENTLOG", flag: "noclientlog", default: "false",
+        help: "Do not keep the per-client access log (chrony's noclientlog).")
+    public static let logLevel = SettingKey(
+        "LOG_LEVEL", flag: "log-level", default: "0",
+        help: "chronyd's log level: 0 (info), 1 (warning), 2 (error), 3 (fatal), or those words.")
+    public static let chronyConf = SettingKey(
+        "CHRONY_CONF", flag: "conf", default: "/etc/chrony/chrony.conf",
+        help: "Where the rendered chrony.conf is written.")
+    public static let runDirectory = SettingKey(
+        "CHRONY_RUN_DIR", flag: "run-dir", default: "/run/chrony",
+        help: "Directory of chronyd's command socket (chronyd.sock) and pid file.")
+    public static let stateDirectory = SettingKey(
+        "CHRONY_STATE_DIR", flag: "state-dir", default: "/var/lib/chrony",
+        help: "Directory of the drift file and NTS cookies; keep it on a volume to keep them across containers.")
+    public static let confDirectory = SettingKey(
+        "CHRONY_CONF_DIR", flag: "conf-dir", default: "/etc/chrony/conf.d",
+        help: "Drop-in directory: its *.conf files are read by chronyd after the generated directives (chrony's confdir).")
+    public static let templateDirectory = SettingKey(
+        "CHRONYVISOR_TEMPLATES", flag: "templates", default: "/usr/share/chronyvisor/conf-templates, else built in",
+        help: "Directory of the chrony.conf templates (relay.conf.mustache, gateway.conf.mustache and partials).")
+    public static let chronydPath = SettingKey(
+        "CHRONYD_PATH", flag: "chronyd", default: "chronyd from PATH, /usr/sbin/chronyd",
+        help: "The chronyd executable.")
+    public static let chronycPath = SettingKey(
+        "CHRONYC_PATH", flag: "chronyc", default: "chronyc from PATH, /usr/bin/chronyc",
+        help: "The chronyc executable.")
+
+    /// Every setting the configuration of chrony reads, in the order documented.
+    public static let chronySettings: [SettingKey] = [
+        .role, .servers, .enableNTS, .allow, .port, .minPoll, .maxPoll, .minSources, .localStratum,
+        .clockControl, .noClientLog, .logLevel, .chronyConf, .runDirectory, .stateDirectory,
+        .confDirectory, .templateDirectory, .chronydPath, .chronycPath,
+    ]
+}

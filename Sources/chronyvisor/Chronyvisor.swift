@@ -1,0 +1,20 @@
+import ArgumentParser
+import ChronyKit
+
+/// The `chronyvisor` command: one binary for every container of the NTP stand.
+@main
+struct Chronyvisor: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "chronyvisor",
+        abstract: "Run, supervise and observe chronyd in a container.",
+        discussion: """
+            Every setting can be given as an environment variable or as the equivalent flag \
+            (the flag wins). Run `chronyvisor help <subcommand>` for the settings a \
+            subcommand reads.
+            """,
+        version: ChronyvisorVersion.current,
+        subcommands: [
+            ConfigCommand.self,
+        ]
+    )
+}

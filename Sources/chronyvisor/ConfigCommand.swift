@@ -1,0 +1,32 @@
+import ArgumentParser
+import ChronyKit
+import ChronyRuntime
+
+/// `chronyvisor config`: print (and optionally check) the chrony.conf `run` would write.
+struct ConfigCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "config",
+        abstract: "Print the chrony.conf that `chronyvisor run` would write.",
+        discussion: """
+            Validates every setting first: a bad value exits with status 78 and one line \
+            naming the variable or flag. With --check the rendered file is also handed to \
+            the installed chronyd's own parser (chronyd -p), and chronyd's complaint, if any, \
+            is printed with status 78.
+            """)
+
+    @OptionGroup var settings: SettingsOptions
+
+    @Flag(help: "Also check the file with the installed chronyd's parser (chronyd -x -p -f FILE).")
+    var check = false
+
+    func run() async throws {
+        try await reportingFailures {
+            let resolved = try settings.resolve()
+            let text = try ConfigWriter.render(resolved)
+            if check {
+                try ConfigWriter.checkWithChronyd(text, settings: resolved)
+            }
+            print(text, terminator: "")
+        }
+    }
+}
