@@ -59,16 +59,19 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        /// Test cases shared by the unit and the runtime tests (golden configs, bad inputs).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(
             name: "ChronyKitTests",
             dependencies: [
                 "ChronyKit",
+                "TestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
         .testTarget(
             name: "RuntimeTests",
-            dependencies: ["ChronyKit", "ChronyRuntime", "chronyvisor"]
+            dependencies: ["ChronyKit", "ChronyRuntime", "chronyvisor", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -19,6 +19,9 @@ struct ConfigCommand: AsyncParsableCommand {
     @Flag(help: "Also check the file with the installed chronyd's parser (chronyd -x -p -f FILE).")
     var check = false
 
+    @Flag(help: "Write the file to CHRONY_CONF (atomically) instead of printing it, as `run` does.")
+    var write = false
+
     func run() async throws {
         try await reportingFailures {
             let resolved = try settings.resolve()
@@ -26,7 +29,11 @@ struct ConfigCommand: AsyncParsableCommand {
             if check {
                 try ConfigWriter.checkWithChronyd(text, settings: resolved)
             }
-            print(text, terminator: "")
+            if write {
+                try ConfigWriter.write(text, to: resolved.paths.configFile)
+            } else {
+                print(text, terminator: "")
+            }
         }
     }
 }
