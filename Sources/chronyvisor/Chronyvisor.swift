@@ -15,6 +15,7 @@ struct Chronyvisor: AsyncParsableCommand {
         version: ChronyvisorVersion.current,
         subcommands: [
             ConfigCommand.self,
+            SettingsCommand.self,
         ]
     )
 }

@@ -34,7 +34,7 @@ public struct ChronySettings: Sendable, Equatable {
 
     /// Validates every setting in `source`. Throws the first error, naming the variable or flag.
     public static func resolve(_ source: SettingsSource) throws(SettingError) -> ChronySettings {
-        var v = Validator(source: source)
+        let v = Validator(source: source)
         let role = try v.value(.role, expected: "relay or gateway") { Role(rawValue: $0.lowercased()) } ?? .relay
 
         let servers: [NTPSource]
