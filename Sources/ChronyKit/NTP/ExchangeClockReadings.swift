@@ -12,7 +12,14 @@
 /// both alike). A step during the exchange therefore changes neither δ nor θ: the sample is
 /// the offset of the clock as it was when the request left. A step before T1 is simply the
 /// clock's new reading, as for any client. The second real-time reading (just after
-/// receiving) is used only to notice a step and report it.
+/// receiving) is used to notice a step and report it.
+///
+/// Where the kernel timestamps the reply's arrival (`SO_TIMESTAMPNS`, CLOCK_REALTIME), T4 is
+/// moved back by the time between that arrival and our own receive reading — two real-time
+/// readings microseconds apart, with no step between them in any realistic case — which
+/// removes the thread's wake-up latency from the return path. The correction is used only
+/// when it lies between 0 and the whole elapsed time; otherwise (a step in that instant) it
+/// is ignored, so its error can never exceed the delay.
 public struct ExchangeClockReadings: Sendable, Hashable {
     /// CLOCK_REALTIME just before the request was sent.
     public let sendRealtime: UnixTime
@@ -20,34 +27,47 @@ public struct ExchangeClockReadings: Sendable, Hashable {
     public let sendMonotonic: Int64
     /// CLOCK_MONOTONIC (nanoseconds) just after the reply was received.
     public let receiveMonotonic: Int64
-    /// CLOCK_REALTIME read with `receiveMonotonic`; only for noticing a step.
+    /// CLOCK_REALTIME read with `receiveMonotonic`.
     public let receiveRealtime: UnixTime
+    /// The kernel's CLOCK_REALTIME timestamp of the reply's arrival, when it gave one.
+    public let kernelArrival: UnixTime?
 
     /// A real-time clock that moved this much more (or less) than the monotonic clock during
     /// the exchange was stepped. Reading-pair jitter (a preempted thread between the two
     /// reads) stays far below it.
     public static let stepThresholdNanoseconds: Int64 = 1_000_000
 
-    public init(sendRealtime: UnixTime, sendMonotonic: Int64, receiveMonotonic: Int64, receiveRealtime: UnixTime) {
+    public init(sendRealtime: UnixTime, sendMonotonic: Int64, receiveMonotonic: Int64, receiveRealtime: UnixTime,
+                kernelArrival: UnixTime? = nil) {
         self.sendRealtime = sendRealtime
         self.sendMonotonic = sendMonotonic
         self.receiveMonotonic = receiveMonotonic
         self.receiveRealtime = receiveRealtime
+        self.kernelArrival = kernelArrival
     }
 
-    /// T4 − T1 as the monotonic clock measured it, in nanoseconds.
-    public var elapsedNanoseconds: Int64 { receiveMonotonic - sendMonotonic }
+    /// Our receive reading minus the kernel's arrival timestamp, in nanoseconds, when there
+    /// is one and it is plausible (0 ≤ latency ≤ the monotonic elapsed time).
+    public var arrivalLatencyNanoseconds: Int64? {
+        guard let kernelArrival else { return nil }
+        let latency = receiveRealtime.nanoseconds(since: kernelArrival)
+        let monotonicElapsed = receiveMonotonic - sendMonotonic
+        return latency >= 0 && latency <= monotonicElapsed ? latency : nil
+    }
+
+    /// T4 − T1 in nanoseconds: the monotonic elapsed time, less the arrival latency.
+    public var elapsedNanoseconds: Int64 { receiveMonotonic - sendMonotonic - (arrivalLatencyNanoseconds ?? 0) }
 
     /// T1: the real-time clock just before sending.
     public var t1: NTPTimestamp { NTPTimestamp(sendRealtime) }
 
-    /// T4: T1 plus the monotonic elapsed time (not a second real-time reading).
+    /// T4: T1 plus the elapsed time (never a second real-time reading on its own).
     public var t4: NTPTimestamp { NTPTimestamp(sendRealtime.adding(nanoseconds: elapsedNanoseconds)) }
 
     /// How far the real-time clock was stepped during the exchange, in seconds (positive:
     /// forwards), when that is more than `stepThresholdNanoseconds`; nil otherwise.
     public var realtimeStep: Double? {
-        let jump = receiveRealtime.nanoseconds(since: sendRealtime) - elapsedNanoseconds
+        let jump = receiveRealtime.nanoseconds(since: sendRealtime) - (receiveMonotonic - sendMonotonic)
         guard abs(jump) > Self.stepThresholdNanoseconds else { return nil }
         return Double(jump) / 1e9
     }

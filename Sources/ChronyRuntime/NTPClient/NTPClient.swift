@@ -12,17 +12,22 @@ import Musl
 /// an earlier request never reaches a later one; the kernel drops datagrams from any other
 /// address). The request's transmit timestamp is a random 64-bit nonce, not our clock, and
 /// the reply must echo it (`NTPReplyCheck`). T1 is CLOCK_REALTIME just before `send`; T4 is T1
-/// plus the CLOCK_MONOTONIC time to just after `recv`, so a step of the system clock during
-/// the exchange cannot corrupt the offset or delay (`ExchangeClockReadings`).
+/// plus the CLOCK_MONOTONIC time to just after `recv` (less the wake-up latency the kernel's
+/// arrival timestamp shows), so a step of the system clock during the exchange cannot
+/// corrupt the offset or delay (`ExchangeClockReadings`).
 public struct NTPClient: Sendable {
     public let server: NTPServerAddress
     public let timeout: Duration
     private let clock: any ExchangeClock
+    /// Whether T4 is corrected by the kernel's arrival timestamp (off only for an injected
+    /// clock, whose real time is not the kernel's).
+    private let useKernelTimestamps: Bool
 
     public init(server: NTPServerAddress, timeout: Duration = .seconds(1), clock: any ExchangeClock = SystemExchangeClock()) {
         self.server = server
         self.timeout = timeout
         self.clock = clock
+        useKernelTimestamps = clock is SystemExchangeClock
     }
 
     /// Asks `host` for the time once and returns the sample, or throws why there is none
@@ -60,6 +65,7 @@ public struct NTPClient: Sendable {
         let fd = socket(server.family, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), Int32(IPPROTO_UDP))
         guard fd >= 0 else { throw .socket(operation: "socket", errno: errno) }
         defer { close(fd) }
+        KernelReceiveTimestamp.enable(on: fd)
         let connected = server.sockaddrBytes.withUnsafeBytes { raw in
             connect(fd, raw.baseAddress!.assumingMemoryBound(to: sockaddr.self), socklen_t(raw.count))
         }
@@ -71,9 +77,14 @@ public struct NTPClient: Sendable {
 
         let nonce = NTPTimestamp(rawValue: UInt64.random(in: 1...UInt64.max))
         let request = NTPPacket.clientRequest(nonce: nonce).encoded()
-        let sendMonotonic = clock.monotonicNanoseconds()
-        let sendRealtime = clock.realtime()
-        let sent = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+        var sendMonotonic: Int64 = 0
+        var sendRealtime = UnixTime(seconds: 0)
+        let sent = request.withUnsafeBytes { bytes in
+            // Read the clocks as the very last thing before the system call.
+            sendMonotonic = clock.monotonicNanoseconds()
+            sendRealtime = clock.realtime()
+            return send(fd, bytes.baseAddress, bytes.count, 0)
+        }
         if sent < 0 {
             let code = errno
             if Self.isUnreachable(code) { return NTPExchangeOutcome(.noAnswer(.unreachable(Self.message(code)))) }
@@ -97,7 +108,7 @@ public struct NTPClient: Sendable {
                 throw .socket(operation: "poll", errno: errno)
             }
             if fds[0].revents != 0 {
-                let count = recv(fd, &buffer, buffer.count, Int32(MSG_DONTWAIT))
+                let (count, arrival) = KernelReceiveTimestamp.receive(fd, into: &buffer)
                 let receiveMonotonic = clock.monotonicNanoseconds()
                 let receiveRealtime = clock.realtime()
                 if count < 0 {
@@ -115,7 +126,8 @@ public struct NTPClient: Sendable {
                     return NTPExchangeOutcome(.refused(refusal, packet), dropped: dropped)
                 case .accepted(let packet):
                     let clocks = ExchangeClockReadings(sendRealtime: sendRealtime, sendMonotonic: sendMonotonic,
-                                                       receiveMonotonic: receiveMonotonic, receiveRealtime: receiveRealtime)
+                                                       receiveMonotonic: receiveMonotonic, receiveRealtime: receiveRealtime,
+                                                       kernelArrival: useKernelTimestamps ? arrival : nil)
                     return NTPExchangeOutcome(.sample(NTPSample(reply: packet, clocks: clocks)), dropped: dropped)
                 }
                 continue

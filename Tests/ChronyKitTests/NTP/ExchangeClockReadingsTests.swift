@@ -52,4 +52,40 @@ import Testing
         #expect(abs(sample.offset - 2) < 1e-9)
         #expect(sample.serverTime == t1.adding(nanoseconds: 2_000_025_000))
     }
+
+    @Test func theKernelArrivalTimestampRemovesTheWakeUpLatency() {
+        // The reply arrived 45 µs after T1; our thread read the clocks 15 µs later.
+        let readings = ExchangeClockReadings(
+            sendRealtime: t1, sendMonotonic: 1_000, receiveMonotonic: 1_000 + 60_000,
+            receiveRealtime: t1.adding(nanoseconds: 60_000), kernelArrival: t1.adding(nanoseconds: 45_000))
+        #expect(readings.arrivalLatencyNanoseconds == 15_000)
+        #expect(readings.elapsedNanoseconds == 45_000)
+        #expect(readings.t4 == NTPTimestamp(t1.adding(nanoseconds: 45_000)))
+        let sample = NTPSample(reply: serverReply(trueSend: t1), clocks: readings)
+        #expect(abs(sample.offset) < 1e-9)
+        #expect(abs(sample.delay - 40e-6) < 1e-9)
+    }
+
+    @Test func aStepBeforeTheArrivalLeavesTheCorrectionIntact() {
+        // +10 s step after T1: the kernel's arrival stamp and our receive reading both carry it.
+        let step: Int64 = 10_000_000_000
+        let readings = ExchangeClockReadings(
+            sendRealtime: t1, sendMonotonic: 0, receiveMonotonic: 60_000,
+            receiveRealtime: t1.adding(nanoseconds: 60_000 + step), kernelArrival: t1.adding(nanoseconds: 45_000 + step))
+        let sample = NTPSample(reply: serverReply(trueSend: t1), clocks: readings)
+        #expect(abs(sample.offset) < 1e-9)
+        #expect(abs(sample.delay - 40e-6) < 1e-9)
+        #expect(sample.clockStep.map { abs($0 - 10) < 1e-6 } == true)
+    }
+
+    @Test(arguments: [Int64(56_000), -5_000, -10_000_000_000])
+    func anImplausibleArrivalTimestampIsIgnored(arrivalAfterT1: Int64) {
+        // After our own receive reading, or further back than the whole exchange (a step
+        // between the kernel's stamp and our reading): T4 falls back to the monotonic time.
+        let readings = ExchangeClockReadings(
+            sendRealtime: t1, sendMonotonic: 0, receiveMonotonic: 55_000,
+            receiveRealtime: t1.adding(nanoseconds: 55_000), kernelArrival: t1.adding(nanoseconds: arrivalAfterT1))
+        #expect(readings.arrivalLatencyNanoseconds == nil)
+        #expect(readings.elapsedNanoseconds == 55_000)
+    }
 }
