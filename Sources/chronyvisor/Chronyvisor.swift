@@ -16,6 +16,7 @@ struct Chronyvisor: AsyncParsableCommand {
         subcommands: [
             ConfigCommand.self,
             SettingsCommand.self,
+            ProbeCommand.self,
         ]
     )
 }

@@ -1,0 +1,62 @@
+import ArgumentParser
+import ChronyKit
+import ChronyRuntime
+
+/// `chronyvisor probe`: an SNTP client that prints the server's time, offset and delay.
+struct ProbeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "probe",
+        abstract: "Ask an NTP server for the time, like an application on the network would.",
+        discussion: """
+            Sends NTPv4 client requests (RFC 4330 SNTP) to HOST (a name, IPv4 or IPv6 \
+            address) and prints, per request: the server's transmit time (UTC), the offset \
+            θ = ((T2−T1)+(T3−T4))/2 (positive: the server is ahead of this machine's clock) \
+            and the round-trip delay δ = (T4−T1)−(T3−T2) in chronyc's units, the stratum, \
+            reference ID, leap status, root delay and root dispersion. A reply counts only \
+            when it echoes the request's random transmit timestamp, is mode 4 (server), \
+            version 3 or 4, with non-zero timestamps; other datagrams are dropped and counted \
+            as invalid. A kiss-of-death (RATE: the interval is doubled; DENY, RSTR: probing \
+            stops) or an unsynchronised server (leap 3, stratum 0) is reported as a refusal, \
+            never as a time. T4 is T1 plus the monotonic time elapsed, so a step of the \
+            system clock during an exchange cannot distort offset or delay.
+
+            At the end (--count reached, SIGINT or SIGTERM) a summary: requests sent, \
+            answered (a time or a refusal), lost, refused, invalid datagrams dropped; offset \
+            and delay min/median/max; jitter = the RMS of the differences between successive \
+            offsets, √(Σ(θᵢ−θᵢ₋₁)²/(n−1)).
+
+            --json prints one JSON object per line: {"type":"sample"|"refused"|"lost", ...} \
+            per request and a final {"type":"summary", ...}; times in seconds (see \
+            docs/probe.md for every field).
+
+            Exit status: 0 at least one good sample; 1 no answer (or HOST did not resolve); \
+            2 only invalid or refusing answers; 64 a usage error.
+            """)
+
+    @Argument(help: "The NTP server: host name, IPv4 or IPv6 address.")
+    var host: String
+
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("UDP port of the server (default 123).", valueName: "N"))
+    var port: String?
+
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Seconds between requests (default 2; 0: back to back).", valueName: "S"))
+    var interval: String?
+
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Requests to send, 0 for no limit (default 0: until SIGINT/SIGTERM).", valueName: "N"))
+    var count: String?
+
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Seconds to wait for each reply (default 1).", valueName: "S"))
+    var timeout: String?
+
+    @Flag(help: "One JSON object per line instead of text.")
+    var json = false
+
+    func run() async throws {
+        try await reportingFailures {
+            let parameters = try ProbeParameters(host: host, port: port, interval: interval, count: count,
+                                                 timeout: timeout, json: json)
+            let status = try await ProbeLoop(parameters: parameters).run()
+            if status != 0 { throw ExitCode(status) }
+        }
+    }
+}
