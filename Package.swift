@@ -67,7 +67,9 @@ let package = Package(
                 "ChronyKit",
                 "TestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
-            ]
+            ],
+            // Golden files and captured chronyc output are read by path, not bundled.
+            exclude: ["Config/Golden"]
         ),
         .testTarget(
             name: "RuntimeTests",
