@@ -13,7 +13,7 @@ struct CSVRecord {
         self.report = report
         self.lineNumber = lineNumber
         self.names = names
-        fields = line.split(separator: ",", omittingEmptySubsequences: false)
+        fields = ReportLines.split(line, at: UInt8(ascii: ","))
         if fields.count < minimum {
             let missing = fields.count
             throw ReportParseError(report: report, line: lineNumber, fieldNumber: missing + 1,
@@ -77,8 +77,7 @@ struct CSVRecord {
     /// A fixed-point decimal as chronyc's printf writes it: `-?digits(.digits)?`. Keeps the
     /// sign of `-0.000000000`. Refuses exponents, `nan`, `inf`, spaces.
     func double(_ index: Int) throws(ReportParseError) -> Double {
-        let text = fields[index]
-        guard CSVRecord.isFixedPoint(text), let value = Double(text) else {
+        guard let value = CSVRecord.parseFixedPoint(fields[index]) else {
             throw error(index, expected: "a decimal number such as -0.000123456")
         }
         return value
@@ -96,7 +95,7 @@ struct CSVRecord {
     /// Epoch time as `seconds.nanoseconds` (9 digits).
     func timestamp(_ index: Int) throws(ReportParseError) -> Timestamp {
         let text = fields[index]
-        let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        let parts = ReportLines.split(text, at: UInt8(ascii: "."))
         guard parts.count == 2, parts[1].utf8.count == 9,
               let seconds = CSVRecord.parseUnsigned(parts[0], radix: 10, as: UInt64.self), seconds <= UInt64(Int64.max),
               let nanoseconds = CSVRecord.parseUnsigned(parts[1], radix: 10, as: UInt32.self) else {
@@ -108,7 +107,7 @@ struct CSVRecord {
     /// One of a fixed set of words or characters.
     func choice<T>(_ index: Int, _ table: [(String, T)], expected: String) throws(ReportParseError) -> T {
         let text = fields[index]
-        for (word, value) in table where text == word { return value }
+        for (word, value) in table where text.utf8.elementsEqual(word.utf8) { return value }
         throw error(index, expected: expected)
     }
 
@@ -146,29 +145,70 @@ struct CSVRecord {
         return value
     }
 
-    static func isFixedPoint(_ text: Substring) -> Bool {
-        var digitsBefore = 0, digitsAfter = 0, seenDot = false, first = true
-        for byte in text.utf8 {
+    private static let powersOfTen: [Double] = (0...22).map { exponent in
+        var value = 1.0
+        for _ in 0..<exponent { value *= 10 }
+        return value
+    }
+
+    /// Parses `-?digits(.digits)?` into the nearest Double. With at most 15 significant
+    /// digits and 22 decimals (every chronyc value), digits / 10^decimals is one correctly
+    /// rounded IEEE division of two exact values: the same Double strtod gives, found without
+    /// allocating. Longer texts go through the standard library's parser.
+    static func parseFixedPoint(_ text: Substring) -> Double? {
+        let utf8 = text.utf8
+        var negative = false
+        var mantissa: UInt64 = 0
+        var digits = 0, decimals = 0, digitsBefore = 0
+        var seenDot = false, first = true
+        for byte in utf8 {
             defer { first = false }
             switch byte {
-            case UInt8(ascii: "-") where first: continue
+            case UInt8(ascii: "-") where first:
+                negative = true
             case UInt8(ascii: "."):
-                if seenDot || digitsBefore == 0 { return false }
+                if seenDot || digitsBefore == 0 { return nil }
                 seenDot = true
             case UInt8(ascii: "0")...UInt8(ascii: "9"):
-                if seenDot { digitsAfter += 1 } else { digitsBefore += 1 }
-            default: return false
+                if seenDot { decimals += 1 } else { digitsBefore += 1 }
+                if mantissa != 0 || byte != UInt8(ascii: "0") { digits += 1 }
+                if digits <= 19 { mantissa = mantissa &* 10 &+ UInt64(byte - UInt8(ascii: "0")) }
+            default:
+                return nil
             }
         }
-        return digitsBefore > 0 && (!seenDot || digitsAfter > 0)
+        guard digitsBefore > 0, !seenDot || decimals > 0 else { return nil }
+        if digits <= 15 && decimals <= 22 {
+            let magnitude = Double(mantissa) / powersOfTen[decimals]
+            return negative ? -magnitude : magnitude
+        }
+        return Double(String(text))
     }
 }
 
 /// Splits a whole chronyc answer into lines (dropping the final newline) and numbers them.
 enum ReportLines {
     static func split(_ text: Substring) -> [Substring] {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        var lines = split(text, at: UInt8(ascii: "\n"))
         if lines.last?.isEmpty == true { lines.removeLast() }
         return lines
+    }
+
+    /// Splits at an ASCII byte, keeping empty pieces. Works on UTF-8 bytes: no grapheme
+    /// breaking, which String.split would do for every character.
+    static func split(_ text: Substring, at separator: UInt8) -> [Substring] {
+        var pieces: [Substring] = []
+        let utf8 = text.utf8
+        var start = utf8.startIndex
+        var index = start
+        while index != utf8.endIndex {
+            if utf8[index] == separator {
+                pieces.append(Substring(utf8[start..<index]))
+                start = utf8.index(after: index)
+            }
+            index = utf8.index(after: index)
+        }
+        pieces.append(Substring(utf8[start..<utf8.endIndex]))
+        return pieces
     }
 }

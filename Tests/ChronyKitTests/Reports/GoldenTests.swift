@@ -78,3 +78,38 @@ import Testing
         #expect(Self.render(kind, arguments, back) == Self.render(kind, arguments, set))
     }
 }
+
+/// docs/status-json.md documents every key the status JSON has.
+@Suite struct StatusJSONDocumentationTests {
+    static let document = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("docs/status-json.md")
+
+    static func keys(_ value: Any, into keys: inout Set<String>) {
+        if let object = value as? [String: Any] {
+            for (key, inner) in object {
+                keys.insert(key)
+                Self.keys(inner, into: &keys)
+            }
+        } else if let array = value as? [Any] {
+            for inner in array { Self.keys(inner, into: &keys) }
+        }
+    }
+
+    @Test func everyKeyIsDocumented() throws {
+        let text = try String(contentsOf: Self.document, encoding: .utf8)
+        var keys = Set<String>()
+        var everything = ReportSet()
+        for golden in try FixtureFile.all().flatMap(\.pairs) where !golden.csv.isEmpty {
+            try everything.parse(golden.kind, csv: Substring(golden.csv))
+        }
+        #expect(everything.kinds == ReportKind.allCases)
+        let overview = StatusOverview(role: .relay, tracking: everything.tracking!, sources: everything.sources!)
+        for json in [StatusJSON.encode(everything), StatusJSON.encode(overview)] {
+            Self.keys(try JSONSerialization.jsonObject(with: Data(json.utf8)), into: &keys)
+        }
+        #expect(keys.count > 60)
+        for key in keys.sorted() {
+            #expect(text.contains("`\(key)`"), "docs/status-json.md does not document `\(key)`")
+        }
+    }
+}
