@@ -74,8 +74,8 @@ let package = Package(
                 "TestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
-            // Golden chronyc captures, read through #filePath (not bundled resources).
-            exclude: ["Fixtures"]
+            // Golden files (chronyc captures, rendered configs), read through #filePath, not bundled.
+            exclude: ["Fixtures", "Config/Golden"]
         ),
         .testTarget(
             name: "RuntimeTests",

@@ -25,7 +25,7 @@ import Testing
 
         let tracking = try #require(set.tracking)
         #expect(tracking.referenceName == "127.0.0.1")
-        #expect(tracking.referenceID == ReferenceID(0x7F00_0001))
+        #expect(tracking.referenceID == ReferenceID(rawValue: 0x7F00_0001))
         #expect(tracking.isSynchronised)
         #expect(tracking.stratum == 2)
 
@@ -74,7 +74,7 @@ import Testing
         let set = try ChronycClient(executable: Self.chronyc, socket: client.socketPath).fetch([.tracking, .sources])
         let tracking = try #require(set.tracking)
         #expect(tracking.leapStatus == .notSynchronised)
-        #expect(tracking.referenceID == ReferenceID(0))
+        #expect(tracking.referenceID == ReferenceID(rawValue: 0))
         #expect(tracking.referenceName == "")
         #expect(tracking.referenceTime == .epoch)
         #expect(set.sources?.map(\.state) == [.unusable])

@@ -89,7 +89,7 @@ struct CSVRecord {
         guard text.utf8.count == 8, let value = CSVRecord.parseUnsigned(text, radix: 16, as: UInt32.self) else {
             throw error(index, expected: "a reference ID of 8 hexadecimal digits")
         }
-        return ReferenceID(value)
+        return ReferenceID(rawValue: value)
     }
 
     /// Epoch time as `seconds.nanoseconds` (9 digits).

@@ -16,18 +16,18 @@ public enum ChronycText {
     /// `chronyc -n tracking`.
     public static func tracking(_ t: TrackingReport) -> String {
         var out = ""
-        out += "Reference ID    : \(t.referenceID) (\(t.referenceName))\n"
+        out += "Reference ID    : \(t.referenceID.hex) (\(t.referenceName))\n"
         out += "Stratum         : \(t.stratum)\n"
         out += "Ref time (UTC)  : \(CFormat.utcDate(t.referenceTime.seconds))\n"
-        out += "System time     : \(CFormat.double("%.9f", abs(t.systemTime))) seconds \(t.systemTime > 0 ? "slow" : "fast") of NTP time\n"
-        out += "Last offset     : \(CFormat.double("%+.9f", t.lastOffset)) seconds\n"
-        out += "RMS offset      : \(CFormat.double("%.9f", t.rmsOffset)) seconds\n"
-        out += "Frequency       : \(CFormat.double("%.3f", abs(t.frequencyPPM))) ppm \(t.frequencyPPM > 0 ? "fast" : "slow")\n"
-        out += "Residual freq   : \(CFormat.double("%+.3f", t.residualFrequencyPPM)) ppm\n"
-        out += "Skew            : \(CFormat.double("%.3f", t.skewPPM)) ppm\n"
-        out += "Root delay      : \(CFormat.double("%.9f", t.rootDelay)) seconds\n"
-        out += "Root dispersion : \(CFormat.double("%.9f", t.rootDispersion)) seconds\n"
-        out += "Update interval : \(CFormat.double("%.1f", t.updateInterval)) seconds\n"
+        out += "System time     : \(ChronyUnits.format("%.9f", abs(t.systemTime))) seconds \(t.systemTime > 0 ? "slow" : "fast") of NTP time\n"
+        out += "Last offset     : \(ChronyUnits.format("%+.9f", t.lastOffset)) seconds\n"
+        out += "RMS offset      : \(ChronyUnits.format("%.9f", t.rmsOffset)) seconds\n"
+        out += "Frequency       : \(ChronyUnits.format("%.3f", abs(t.frequencyPPM))) ppm \(t.frequencyPPM > 0 ? "fast" : "slow")\n"
+        out += "Residual freq   : \(ChronyUnits.format("%+.3f", t.residualFrequencyPPM)) ppm\n"
+        out += "Skew            : \(ChronyUnits.format("%.3f", t.skewPPM)) ppm\n"
+        out += "Root delay      : \(ChronyUnits.format("%.9f", t.rootDelay)) seconds\n"
+        out += "Root dispersion : \(ChronyUnits.format("%.9f", t.rootDispersion)) seconds\n"
+        out += "Update interval : \(ChronyUnits.format("%.1f", t.updateInterval)) seconds\n"
         out += "Leap status     : \(t.leapStatus.chronycWord)\n"
         return out
     }
@@ -36,9 +36,9 @@ public enum ChronycText {
     public static func sourceLine(_ s: SourceReport) -> String {
         var out = String(s.mode.symbol) + String(s.state.symbol) + " "
         out += CFormat.left(s.name, 27) + "  " + CFormat.int(s.stratum, 2) + "  " + CFormat.int(s.poll, 2)
-        out += "   " + CFormat.octal(s.reach, 3) + "  " + ChronycUnits.interval(s.lastRx)
-        out += "  " + ChronycUnits.signedSeconds(s.adjustedOffset) + "[" + ChronycUnits.signedSeconds(s.measuredOffset)
-        out += "] +/- " + ChronycUnits.seconds(s.estimatedError) + "\n"
+        out += "   " + CFormat.octal(s.reach, 3) + "  " + ChronyUnits.interval(s.lastRx)
+        out += "  " + ChronyUnits.seconds(s.adjustedOffset, signed: true) + "[" + ChronyUnits.seconds(s.measuredOffset, signed: true)
+        out += "] +/- " + ChronyUnits.seconds(s.estimatedError, signed: false) + "\n"
         return out
     }
 
@@ -50,9 +50,9 @@ public enum ChronycText {
     /// One `chronyc -n sourcestats` line: `%-25s %3U %3U  %I %+P %P  %+S  %S`.
     public static func sourceStatsLine(_ s: SourceStatsReport) -> String {
         var out = CFormat.left(s.name, 25) + " " + CFormat.int(s.samples, 3) + " " + CFormat.int(s.runs, 3)
-        out += "  " + ChronycUnits.interval(s.span) + " " + ChronycUnits.signedPPM(s.frequencyPPM)
-        out += " " + ChronycUnits.ppm(s.frequencySkewPPM) + "  " + ChronycUnits.signedSeconds(s.offset)
-        out += "  " + ChronycUnits.seconds(s.standardDeviation) + "\n"
+        out += "  " + ChronyUnits.interval(s.span) + " " + ChronyUnits.signedPPM(s.frequencyPPM)
+        out += " " + ChronyUnits.ppm(s.frequencySkewPPM) + "  " + ChronyUnits.seconds(s.offset, signed: true)
+        out += "  " + ChronyUnits.seconds(s.standardDeviation, signed: false) + "\n"
         return out
     }
 
@@ -105,24 +105,24 @@ public enum ChronycText {
     /// block when no address is given).
     public static func ntpDataBlock(_ n: NTPDataReport) -> String {
         var out = ""
-        out += "Remote address  : \(n.remoteAddress) (\(n.remoteReferenceID))\n"
+        out += "Remote address  : \(n.remoteAddress) (\(n.remoteReferenceID.hex))\n"
         out += "Remote port     : \(n.remotePort)\n"
-        out += "Local address   : \(n.localAddress) (\(n.localReferenceID))\n"
+        out += "Local address   : \(n.localAddress) (\(n.localReferenceID.hex))\n"
         out += "Leap status     : \(n.leapStatus.chronycWord)\n"
         out += "Version         : \(n.version)\n"
         out += "Mode            : \(n.mode.chronycWord)\n"
         out += "Stratum         : \(n.stratum)\n"
-        out += "Poll interval   : \(n.poll) (\(CFormat.double("%.0f", ChronycUnits.log2ToSeconds(n.poll))) seconds)\n"
-        out += "Precision       : \(n.precision) (\(CFormat.double("%.9f", ChronycUnits.log2ToSeconds(n.precision))) seconds)\n"
-        out += "Root delay      : \(CFormat.double("%.6f", n.rootDelay)) seconds\n"
-        out += "Root dispersion : \(CFormat.double("%.6f", n.rootDispersion)) seconds\n"
-        out += "Reference ID    : \(n.referenceID) (\(n.referenceName))\n"
+        out += "Poll interval   : \(n.poll) (\(ChronyUnits.format("%.0f", ChronyUnits.log2ToSeconds(n.poll))) seconds)\n"
+        out += "Precision       : \(n.precision) (\(ChronyUnits.format("%.9f", ChronyUnits.log2ToSeconds(n.precision))) seconds)\n"
+        out += "Root delay      : \(ChronyUnits.format("%.6f", n.rootDelay)) seconds\n"
+        out += "Root dispersion : \(ChronyUnits.format("%.6f", n.rootDispersion)) seconds\n"
+        out += "Reference ID    : \(n.referenceID.hex) (\(n.referenceName))\n"
         out += "Reference time  : \(CFormat.utcDate(n.referenceTime.seconds))\n"
-        out += "Offset          : \(CFormat.double("%+.9f", n.offset)) seconds\n"
-        out += "Peer delay      : \(CFormat.double("%.9f", n.peerDelay)) seconds\n"
-        out += "Peer dispersion : \(CFormat.double("%.9f", n.peerDispersion)) seconds\n"
-        out += "Response time   : \(CFormat.double("%.9f", n.responseTime)) seconds\n"
-        out += "Jitter asymmetry: \(CFormat.double("%+.2f", n.jitterAsymmetry))\n"
+        out += "Offset          : \(ChronyUnits.format("%+.9f", n.offset)) seconds\n"
+        out += "Peer delay      : \(ChronyUnits.format("%.9f", n.peerDelay)) seconds\n"
+        out += "Peer dispersion : \(ChronyUnits.format("%.9f", n.peerDispersion)) seconds\n"
+        out += "Response time   : \(ChronyUnits.format("%.9f", n.responseTime)) seconds\n"
+        out += "Jitter asymmetry: \(ChronyUnits.format("%+.2f", n.jitterAsymmetry))\n"
         out += "NTP tests       : \(n.tests)\n"
         out += "Interleaved     : \(n.interleaved ? "Yes" : "No")\n"
         out += "Authenticated   : \(n.authenticated ? "Yes" : "No")\n"
@@ -148,10 +148,10 @@ public enum ChronycText {
     /// One `chronyc -n clients` line: `%-25s  %6U  %5U  %C  %C  %I  %6U  %5U  %C  %I`.
     public static func clientLine(_ c: ClientReport) -> String {
         var out = CFormat.left(c.address, 25) + "  " + CFormat.int(c.ntpPackets, 6) + "  " + CFormat.int(c.ntpDropped, 5)
-        out += "  " + ChronycUnits.clientInterval(c.ntpInterval) + "  " + ChronycUnits.clientInterval(c.ntpLimitedInterval)
-        out += "  " + ChronycUnits.interval(c.lastNTP) + "  " + CFormat.int(c.commandPackets, 6)
-        out += "  " + CFormat.int(c.commandDropped, 5) + "  " + ChronycUnits.clientInterval(c.commandInterval)
-        out += "  " + ChronycUnits.interval(c.lastCommand) + "\n"
+        out += "  " + ChronyUnits.clientInterval(c.ntpInterval) + "  " + ChronyUnits.clientInterval(c.ntpLimitedInterval)
+        out += "  " + ChronyUnits.interval(c.lastNTP) + "  " + CFormat.int(c.commandPackets, 6)
+        out += "  " + CFormat.int(c.commandDropped, 5) + "  " + ChronyUnits.clientInterval(c.commandInterval)
+        out += "  " + ChronyUnits.interval(c.lastCommand) + "\n"
         return out
     }
 

@@ -1,5 +1,5 @@
 /// The NTP mode of the last packet from a source (`chronyc ntpdata`, Mode).
-public enum NTPMode: String, Sendable, CaseIterable, Codable {
+public enum NTPDataMode: String, Sendable, CaseIterable, Codable {
     case server
     case symmetricActive = "symmetric_active"
     case symmetricPassive = "symmetric_passive"
@@ -97,7 +97,7 @@ public struct NTPDataReport: Sendable, Equatable, Codable {
     public var localReferenceID: ReferenceID
     public var leapStatus: LeapStatus
     public var version: Int
-    public var mode: NTPMode
+    public var mode: NTPDataMode
     public var stratum: Int
     /// Poll interval of the packet, log2 seconds.
     public var poll: Int
@@ -131,7 +131,7 @@ public struct NTPDataReport: Sendable, Equatable, Codable {
     public var totalHardwareRx: UInt32?
 
     public init(remoteAddress: String, remoteReferenceID: ReferenceID, remotePort: Int, localAddress: String,
-                localReferenceID: ReferenceID, leapStatus: LeapStatus, version: Int, mode: NTPMode, stratum: Int,
+                localReferenceID: ReferenceID, leapStatus: LeapStatus, version: Int, mode: NTPDataMode, stratum: Int,
                 poll: Int, precision: Int, rootDelay: Double, rootDispersion: Double, referenceID: ReferenceID,
                 referenceName: String, referenceTime: Timestamp, offset: Double, peerDelay: Double,
                 peerDispersion: Double, responseTime: Double, jitterAsymmetry: Double, tests: NTPTests,
@@ -261,7 +261,7 @@ public struct NTPDataReport: Sendable, Equatable, Codable {
     /// Fields in chrony 4.6 to 4.8.
     public static let kernelCounterFields = 38
 
-    static let modeTable: [(String, NTPMode)] = NTPMode.allCases.map { ($0.chronycWord, $0) }
+    static let modeTable: [(String, NTPDataMode)] = NTPDataMode.allCases.map { ($0.chronycWord, $0) }
     static let timestampTable: [(String, TimestampSource)] = TimestampSource.allCases.map { ($0.chronycWord, $0) }
 
     /// Parses one `chronyc -c ntpdata` line.
