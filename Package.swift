@@ -11,6 +11,7 @@ let package = Package(
     products: [
         .executable(name: "chronyvisor", targets: ["chronyvisor"]),
         .library(name: "ChronyKit", targets: ["ChronyKit"]),
+        .executable(name: "chronyvisor-parse-bench", targets: ["ParseBenchmark"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -61,6 +62,11 @@ let package = Package(
         ),
         /// Test cases shared by the unit and the runtime tests (golden configs, bad inputs).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
+        /// `chronyvisor-parse-bench`: chronyc CSV parse throughput per report (scripts/bench-parse.sh).
+        .executableTarget(
+            name: "ParseBenchmark",
+            dependencies: ["ChronyKit"]
+        ),
         .testTarget(
             name: "ChronyKitTests",
             dependencies: [
@@ -68,8 +74,8 @@ let package = Package(
                 "TestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
-            // Golden files and captured chronyc output are read by path, not bundled.
-            exclude: ["Config/Golden"]
+            // Golden files (chronyc captures, rendered configs), read through #filePath, not bundled.
+            exclude: ["Fixtures", "Config/Golden"]
         ),
         .testTarget(
             name: "RuntimeTests",

@@ -17,6 +17,7 @@ struct Chronyvisor: AsyncParsableCommand {
             ConfigCommand.self,
             SettingsCommand.self,
             ProbeCommand.self,
+            StatusCommand.self,
         ]
     )
 }

@@ -9,11 +9,8 @@ import Darwin
 /// chronyc's own number formats, reproduced byte for byte (chrony client.c,
 /// `print_nanoseconds` / `print_signed_nanoseconds`, the `%S` / `%+S` of its format strings).
 /// Formatting goes through the C library's `vsnprintf`, so rounding is exactly chronyc's.
-///
-/// TODO(merge): the `reports` branch has the same rule as `ChronycUnits.seconds(_:)` /
-/// `ChronycUnits.signedSeconds(_:)` (Sources/ChronyKit/Reports/ChronycUnits.swift). Keep one:
-/// the probe uses this only in ProbeReport.swift; Tests/ChronyKitTests/Formatting pins the
-/// boundaries either implementation must meet.
+/// The other column formats of chronyc reports (`%I`, `%P`, `%C`) are in
+/// Reports/ChronyUnits+Reports.swift.
 public enum ChronyUnits {
     /// `%S` (`signed: false`) or `%+S` (`signed: true`) for a value in seconds:
     /// below 9999.5 ns `%4.0fns` / `%+5.0fns`, below 9999.5 µs `us`, below 9999.5 ms `ms`,

@@ -1,0 +1,175 @@
+/// Renders reports exactly as `chronyc -n REPORT` prints them (chrony 4.3 to 4.8 client.c
+/// formats): headers, `=` rules, column widths, units, octal reach, `-` for never.
+public enum ChronycText {
+    /// `MS Name/IP address ...` (79 columns, trailing spaces included).
+    public static let sourcesHeader = "MS Name/IP address         Stratum Poll Reach LastRx Last sample               "
+    /// `Name/IP Address ...` (78 columns).
+    public static let sourceStatsHeader = "Name/IP Address            NP  NR  Span  Frequency  Freq Skew  Offset  Std Dev"
+    /// The `clients` header (without `-k`).
+    public static let clientsHeader = "Hostname                      NTP   Drop Int IntL Last     Cmd   Drop Int  Last"
+
+    /// A header line and a rule of `=` as long as it.
+    static func header(_ text: String) -> String {
+        text + "\n" + String(repeating: "=", count: text.utf8.count) + "\n"
+    }
+
+    /// `chronyc -n tracking`.
+    public static func tracking(_ t: TrackingReport) -> String {
+        var out = ""
+        out += "Reference ID    : \(t.referenceID.hex) (\(t.referenceName))\n"
+        out += "Stratum         : \(t.stratum)\n"
+        out += "Ref time (UTC)  : \(CFormat.utcDate(t.referenceTime.seconds))\n"
+        out += "System time     : \(ChronyUnits.format("%.9f", abs(t.systemTime))) seconds \(t.systemTime > 0 ? "slow" : "fast") of NTP time\n"
+        out += "Last offset     : \(ChronyUnits.format("%+.9f", t.lastOffset)) seconds\n"
+        out += "RMS offset      : \(ChronyUnits.format("%.9f", t.rmsOffset)) seconds\n"
+        out += "Frequency       : \(ChronyUnits.format("%.3f", abs(t.frequencyPPM))) ppm \(t.frequencyPPM > 0 ? "fast" : "slow")\n"
+        out += "Residual freq   : \(ChronyUnits.format("%+.3f", t.residualFrequencyPPM)) ppm\n"
+        out += "Skew            : \(ChronyUnits.format("%.3f", t.skewPPM)) ppm\n"
+        out += "Root delay      : \(ChronyUnits.format("%.9f", t.rootDelay)) seconds\n"
+        out += "Root dispersion : \(ChronyUnits.format("%.9f", t.rootDispersion)) seconds\n"
+        out += "Update interval : \(ChronyUnits.format("%.1f", t.updateInterval)) seconds\n"
+        out += "Leap status     : \(t.leapStatus.chronycWord)\n"
+        return out
+    }
+
+    /// One `chronyc -n sources` line: `%c%c %-27s  %2d  %2d   %3o  %I  %+S[%+S] +/- %S`.
+    public static func sourceLine(_ s: SourceReport) -> String {
+        var out = String(s.mode.symbol) + String(s.state.symbol) + " "
+        out += CFormat.left(s.name, 27) + "  " + CFormat.int(s.stratum, 2) + "  " + CFormat.int(s.poll, 2)
+        out += "   " + CFormat.octal(s.reach, 3) + "  " + ChronyUnits.interval(s.lastRx)
+        out += "  " + ChronyUnits.seconds(s.adjustedOffset, signed: true) + "[" + ChronyUnits.seconds(s.measuredOffset, signed: true)
+        out += "] +/- " + ChronyUnits.seconds(s.estimatedError, signed: false) + "\n"
+        return out
+    }
+
+    /// `chronyc -n sources`.
+    public static func sources(_ sources: [SourceReport]) -> String {
+        header(sourcesHeader) + sources.map(sourceLine).joined()
+    }
+
+    /// One `chronyc -n sourcestats` line: `%-25s %3U %3U  %I %+P %P  %+S  %S`.
+    public static func sourceStatsLine(_ s: SourceStatsReport) -> String {
+        var out = CFormat.left(s.name, 25) + " " + CFormat.int(s.samples, 3) + " " + CFormat.int(s.runs, 3)
+        out += "  " + ChronyUnits.interval(s.span) + " " + ChronyUnits.signedPPM(s.frequencyPPM)
+        out += " " + ChronyUnits.ppm(s.frequencySkewPPM) + "  " + ChronyUnits.seconds(s.offset, signed: true)
+        out += "  " + ChronyUnits.seconds(s.standardDeviation, signed: false) + "\n"
+        return out
+    }
+
+    /// `chronyc -n sourcestats`.
+    public static func sourceStats(_ stats: [SourceStatsReport]) -> String {
+        header(sourceStatsHeader) + stats.map(sourceStatsLine).joined()
+    }
+
+    static let serverStatsLabels = [
+        "NTP packets received       : ",
+        "NTP packets dropped        : ",
+        "Command packets received   : ",
+        "Command packets dropped    : ",
+        "Client log records dropped : ",
+        "NTS-KE connections accepted: ",
+        "NTS-KE connections dropped : ",
+        "Authenticated NTP packets  : ",
+        "Interleaved NTP packets    : ",
+        "NTP timestamps held        : ",
+        "NTP timestamp span         : ",
+        "NTP daemon RX timestamps   : ",
+        "NTP daemon TX timestamps   : ",
+        "NTP kernel RX timestamps   : ",
+        "NTP kernel TX timestamps   : ",
+        "NTP hardware RX timestamps : ",
+        "NTP hardware TX timestamps : ",
+    ]
+
+    /// `chronyc serverstats` (11 lines from chrony 4.3, 17 from 4.4 and later).
+    public static func serverStats(_ s: ServerStatsReport) -> String {
+        var out = ""
+        for (label, value) in zip(serverStatsLabels, s.counters) {
+            guard let value else { continue }
+            out += label + String(value) + "\n"
+        }
+        return out
+    }
+
+    /// `chronyc activity` (with its `200 OK` first line).
+    public static func activity(_ a: ActivityReport) -> String {
+        "200 OK\n"
+            + "\(a.online) sources online\n"
+            + "\(a.offline) sources offline\n"
+            + "\(a.burstOnline) sources doing burst (return to online)\n"
+            + "\(a.burstOffline) sources doing burst (return to offline)\n"
+            + "\(a.unknownAddress) sources with unknown address\n"
+    }
+
+    /// One source's `chronyc ntpdata` block (without the blank line chronyc puts before each
+    /// block when no address is given).
+    public static func ntpDataBlock(_ n: NTPDataReport) -> String {
+        var out = ""
+        out += "Remote address  : \(n.remoteAddress) (\(n.remoteReferenceID.hex))\n"
+        out += "Remote port     : \(n.remotePort)\n"
+        out += "Local address   : \(n.localAddress) (\(n.localReferenceID.hex))\n"
+        out += "Leap status     : \(n.leapStatus.chronycWord)\n"
+        out += "Version         : \(n.version)\n"
+        out += "Mode            : \(n.mode.chronycWord)\n"
+        out += "Stratum         : \(n.stratum)\n"
+        out += "Poll interval   : \(n.poll) (\(ChronyUnits.format("%.0f", ChronyUnits.log2ToSeconds(n.poll))) seconds)\n"
+        out += "Precision       : \(n.precision) (\(ChronyUnits.format("%.9f", ChronyUnits.log2ToSeconds(n.precision))) seconds)\n"
+        out += "Root delay      : \(ChronyUnits.format("%.6f", n.rootDelay)) seconds\n"
+        out += "Root dispersion : \(ChronyUnits.format("%.6f", n.rootDispersion)) seconds\n"
+        out += "Reference ID    : \(n.referenceID.hex) (\(n.referenceName))\n"
+        out += "Reference time  : \(CFormat.utcDate(n.referenceTime.seconds))\n"
+        out += "Offset          : \(ChronyUnits.format("%+.9f", n.offset)) seconds\n"
+        out += "Peer delay      : \(ChronyUnits.format("%.9f", n.peerDelay)) seconds\n"
+        out += "Peer dispersion : \(ChronyUnits.format("%.9f", n.peerDispersion)) seconds\n"
+        out += "Response time   : \(ChronyUnits.format("%.9f", n.responseTime)) seconds\n"
+        out += "Jitter asymmetry: \(ChronyUnits.format("%+.2f", n.jitterAsymmetry))\n"
+        out += "NTP tests       : \(n.tests)\n"
+        out += "Interleaved     : \(n.interleaved ? "Yes" : "No")\n"
+        out += "Authenticated   : \(n.authenticated ? "Yes" : "No")\n"
+        out += "TX timestamping : \(n.txTimestamping.chronycWord)\n"
+        out += "RX timestamping : \(n.rxTimestamping.chronycWord)\n"
+        out += "Total TX        : \(n.totalTx)\n"
+        out += "Total RX        : \(n.totalRx)\n"
+        out += "Total valid RX  : \(n.totalValidRx)\n"
+        out += "Total good RX   : \(n.totalGoodRx)\n"
+        if let v = n.totalKernelTx { out += "Total kernel TX : \(v)\n" }
+        if let v = n.totalKernelRx { out += "Total kernel RX : \(v)\n" }
+        if let v = n.totalHardwareTx { out += "Total HW TX     : \(v)\n" }
+        if let v = n.totalHardwareRx { out += "Total HW RX     : \(v)\n" }
+        return out
+    }
+
+    /// `chronyc -n ntpdata` (every source: a blank line before each block); with
+    /// `singleAddress`, `chronyc -n ntpdata ADDRESS` (no blank line).
+    public static func ntpData(_ data: [NTPDataReport], singleAddress: Bool = false) -> String {
+        data.map { (singleAddress ? "" : "\n") + ntpDataBlock($0) }.joined()
+    }
+
+    /// One `chronyc -n clients` line: `%-25s  %6U  %5U  %C  %C  %I  %6U  %5U  %C  %I`.
+    public static func clientLine(_ c: ClientReport) -> String {
+        var out = CFormat.left(c.address, 25) + "  " + CFormat.int(c.ntpPackets, 6) + "  " + CFormat.int(c.ntpDropped, 5)
+        out += "  " + ChronyUnits.clientInterval(c.ntpInterval) + "  " + ChronyUnits.clientInterval(c.ntpLimitedInterval)
+        out += "  " + ChronyUnits.interval(c.lastNTP) + "  " + CFormat.int(c.commandPackets, 6)
+        out += "  " + CFormat.int(c.commandDropped, 5) + "  " + ChronyUnits.clientInterval(c.commandInterval)
+        out += "  " + ChronyUnits.interval(c.lastCommand) + "\n"
+        return out
+    }
+
+    /// `chronyc -n clients`.
+    public static func clients(_ clients: [ClientReport]) -> String {
+        header(clientsHeader) + clients.map(clientLine).joined()
+    }
+
+    /// The report `kind` of `set` as `chronyc -n KIND` prints it; nil when the set lacks it.
+    public static func render(_ kind: ReportKind, of set: ReportSet) -> String? {
+        switch kind {
+        case .tracking: return set.tracking.map(tracking)
+        case .sources: return set.sources.map(sources)
+        case .sourcestats: return set.sourcestats.map(sourceStats)
+        case .serverstats: return set.serverstats.map(serverStats)
+        case .activity: return set.activity.map(activity)
+        case .ntpdata: return set.ntpdata.map { ntpData($0) }
+        case .clients: return set.clients.map(clients)
+        }
+    }
+}

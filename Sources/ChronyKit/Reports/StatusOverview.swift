@@ -1,0 +1,38 @@
+/// What `chronyvisor status` shows first (and HTTP /status serves): the node's role, its
+/// health in one line (filled in by the health check; nil until it exists), the tracking
+/// block and the sources table.
+public struct StatusOverview: Sendable, Equatable, Codable {
+    public var role: Role
+    /// One line saying whether the node is healthy and why; nil when no verdict is available.
+    public var health: String?
+    public var tracking: TrackingReport
+    public var sources: [SourceReport]
+
+    public init(role: Role, health: String? = nil, tracking: TrackingReport, sources: [SourceReport]) {
+        self.role = role
+        self.health = health
+        self.tracking = tracking
+        self.sources = sources
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case role, health, tracking, sources
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(role, forKey: .role)
+        try c.encode(health, forKey: .health)
+        try c.encode(tracking, forKey: .tracking)
+        try c.encode(sources, forKey: .sources)
+    }
+
+    /// The overview as text: role and health lines, a blank line, the tracking block as
+    /// `chronyc -n tracking` prints it, a blank line, the sources table.
+    public var text: String {
+        var out = "Role            : \(role.rawValue)\n"
+        if let health { out += "Health          : \(health)\n" }
+        out += "\n" + ChronycText.tracking(tracking) + "\n" + ChronycText.sources(sources)
+        return out
+    }
+}

@@ -1,0 +1,102 @@
+import ArgumentParser
+import ChronyKit
+import ChronyRuntime
+import Foundation
+
+extension ReportKind: ExpressibleByArgument {}
+
+/// `chronyvisor status [REPORT]`: chronyd's state as `chronyc -n REPORT` prints it, or as
+/// JSON; from the running chronyd or from a saved `chronyc -c REPORT` output.
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show chronyd's state, in chronyc's own format or as JSON.",
+        discussion: """
+            With no REPORT: an overview (role, health, the tracking block and the sources \
+            table). With REPORT (tracking, sources, sourcestats, serverstats, activity, \
+            ntpdata, clients): exactly what `chronyc -n REPORT` prints for the same state. \
+            --json prints the schema documented in docs/status-json.md. --from renders a \
+            saved `chronyc -c REPORT` output instead of asking chronyd. When chronyd cannot \
+            be reached, one line naming the socket is printed and the exit status is 1; a \
+            malformed --from file exits with 65.
+            """)
+
+    @Argument(help: "The report: tracking, sources, sourcestats, serverstats, activity, ntpdata or clients.")
+    var report: ReportKind?
+
+    @Flag(help: "Print JSON (docs/status-json.md) instead of chronyc's text.")
+    var json = false
+
+    @Option(help: ArgumentHelp("Render saved `chronyc -c REPORT` output from FILE (- for stdin) instead of asking chronyd.", valueName: "file"))
+    var from: String?
+
+    @Option(help: ArgumentHelp("chronyd's command socket (default: chronyd.sock in the run directory).", valueName: "path"))
+    var socket: String?
+
+    @Option(help: ArgumentHelp("Seconds to wait for chronyc before killing it.", valueName: "seconds"))
+    var timeout: Double = 10
+
+    @OptionGroup var settings: SettingsOptions
+
+    func validate() throws {
+        if from != nil && report == nil {
+            throw ValidationError("--from needs the REPORT the file holds, e.g. `status sources --from FILE`")
+        }
+        if !(timeout > 0 && timeout <= 3600) {
+            throw ValidationError("--timeout must be a number of seconds above 0 and at most 3600")
+        }
+    }
+
+    func run() async throws {
+        try await reportingFailures {
+            if let from, let report {
+                let set = try ReportSet.parse(report, csv: Substring(try readInput(from)))
+                print(render(report, set), terminator: "")
+                return
+            }
+            let resolved = try settings.resolve()
+            let client = try ChronycClient(settings: resolved, socket: socket,
+                                           timeout: .milliseconds(Int64((timeout * 1000).rounded())))
+            if let report {
+                let set = try client.fetch(report)
+                print(render(report, set), terminator: "")
+            } else {
+                let set = try client.fetch([.tracking, .sources])
+                guard let tracking = set.tracking, let sources = set.sources else {
+                    throw ChronycError.malformed(ReportParseError(report: .tracking, line: 1, fieldNumber: 0,
+                                                                  field: "", problem: .missingLine))
+                }
+                // The health line comes with the health check; until then there is none.
+                let overview = StatusOverview(role: resolved.role, health: nil, tracking: tracking, sources: sources)
+                print(json ? StatusJSON.encode(overview) : overview.text, terminator: "")
+            }
+        }
+    }
+
+    private func render(_ report: ReportKind, _ set: ReportSet) -> String {
+        json ? StatusJSON.encode(set) : (ChronycText.render(report, of: set) ?? "")
+    }
+
+    private func readInput(_ path: String) throws(InputError) -> String {
+        let data: Data?
+        if path == "-" {
+            data = FileHandle.standardInput.readDataToEndOfFile()
+        } else {
+            data = FileManager.default.contents(atPath: path)
+        }
+        guard let data else { throw InputError(path: path, reason: "cannot be read") }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw InputError(path: path, reason: "is not UTF-8 text")
+        }
+        return text
+    }
+}
+
+/// A --from file that cannot be read.
+struct InputError: ReportableError {
+    let path: String
+    let reason: String
+    var description: String { "--from \(path == "-" ? "stdin" : path) \(reason): expected saved `chronyc -c REPORT` output" }
+    /// EX_NOINPUT.
+    var exitCode: Int32 { 66 }
+}

@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Re-captures the chrony golden fixtures (Tests/ChronyKitTests/Fixtures/chrony-<version>/)
+# from the chronyd/chronyc installed here: real chronyd instances on loopback, ALWAYS -x
+# (the clock is never touched), nothing off this machine.
+#
+# Scenarios, one file each, in the format of ../shared/fixtures (### REPORT, output, rc=N):
+#   reference.txt       a `local stratum 1` server that has served a client (serverstats, clients)
+#   client.txt          a client with a selected source and an unreachable source
+#   unsynchronised.txt  a client whose only source never answers (Not synchronised)
+#   starting.txt        the client's state at the very first read after start
+# Each human (chronyc -n REPORT) output is read between two identical CSV reads
+# (chronyc -c REPORT), so both show the same chronyd state; a pair is retried until they do
+# (serverstats: see serverstats_pair).
+#
+# Usage: scripts/capture-fixtures.sh [output-directory]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+version=$(chronyc --version | sed -n 's/^chronyc (chrony) version \([0-9.]*\).*/\1/p')
+out=${1:-Tests/ChronyKitTests/Fixtures/chrony-$version}
+mkdir -p "$out"
+chronyd=$(command -v chronyd || echo /usr/sbin/chronyd)
+
+work=$(mktemp -d /tmp/chronyvisor-capture.XXXXXX)
+chmod 0700 "$work"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+base=$(( 30000 + ($$ % 1000) * 10 ))
+ref_port=$base; client_port=$((base + 1)); unsync_port=$((base + 2)); dead_port=$((base + 3))
+
+# start NAME PORT DIRECTIVES...: a chronyd on 127.0.0.1:PORT with its socket in $work/NAME.
+start() {
+  local name=$1 port=$2; shift 2
+  mkdir -m 0700 "$work/$name"
+  { printf '%s\n' "$@"
+    printf '%s\n' "port $port" "bindaddress 127.0.0.1" "allow 127.0.0.0/8" "cmdport 0" \
+      "bindcmdaddress $work/$name/chronyd.sock" "pidfile $work/$name/chronyd.pid"
+  } > "$work/$name/chrony.conf"
+  "$chronyd" -x -d -u root -f "$work/$name/chrony.conf" >"$work/$name/log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 100); do
+    chronyc -h "$work/$name/chronyd.sock" -c tracking >/dev/null 2>&1 && return 0
+    sleep 0.05
+  done
+  echo "capture: chronyd $name did not start:" >&2; cat "$work/$name/log" >&2; exit 1
+}
+
+# pair SOCKET REPORT...: prints "### REPORT" human "rc=" and "### -c REPORT" csv "rc=" from one state.
+pair() {
+  local socket=$1; shift
+  local c1 human c2 rc
+  for _ in $(seq 200); do
+    c1=$(chronyc -h "$socket" -c "$@" 2>&1; echo "rc=$?")
+    human=$(chronyc -h "$socket" -n "$@" 2>&1; echo "rc=$?")
+    c2=$(chronyc -h "$socket" -c "$@" 2>&1; echo "rc=$?")
+    if [ "$c1" = "$c2" ] || serverstats_pair "$1" "$c1" "$c2"; then
+      printf '### %s\n%s\n### -c %s\n%s\n' "$*" "$human" "$*" "$c2"
+      return 0
+    fi
+  done
+  echo "capture: $* did not hold still for two reads:" >&2; printf "%s\n%s\n" "$c1" "$c2" >&2; exit 1
+}
+
+# serverstats counts every chronyc request, its own included: "Command packets received"
+# (field 3) grows by one per read. Two CSV reads around the human one are the same state
+# when field 3 grew by exactly 2 and nothing else changed; the fixture keeps the second CSV,
+# so the human output's count is the CSV's minus one (as in ../shared/fixtures).
+serverstats_pair() {
+  [ "$1" = serverstats ] || return 1
+  local a b
+  a=$(printf '%s\n' "$2" | head -1); b=$(printf '%s\n' "$3" | head -1)
+  [ "$(cut -d, -f1-2,4- <<<"$a")" = "$(cut -d, -f1-2,4- <<<"$b")" ] || return 1
+  [ $(( $(cut -d, -f3 <<<"$b") - $(cut -d, -f3 <<<"$a") )) = 2 ]
+}
+
+capture_all() {
+  local socket=$1
+  for report in tracking sources sourcestats activity serverstats ntpdata clients; do
+    pair "$socket" "$report"
+  done
+}
+
+start reference "$ref_port" "local stratum 1"
+# Fast polls fill the client's sample set within seconds (a small skew), and maxclockerror 0
+# keeps the tracking report's root dispersion (which grows with the time since the last
+# update) from moving between the CSV and the human read.
+start client "$client_port" \
+  "server 127.0.0.1 port $ref_port iburst minpoll -3 maxpoll -3" \
+  "server 127.0.0.2 port $dead_port iburst minpoll -3 maxpoll -3" \
+  "maxclockerror 0"
+# The very first state of a client: nothing heard yet.
+capture_all "$work/client/chronyd.sock" > "$out/starting.txt"
+start unsync "$unsync_port" "server 127.0.0.1 port $dead_port iburst minpoll 0 maxpoll 0"
+
+# Wait until the client has selected the reference and holds a full sample set (64 samples).
+for _ in $(seq 600); do
+  chronyc -h "$work/client/chronyd.sock" -c sourcestats | grep -q "^127.0.0.1,64," && break
+  sleep 0.1
+done
+chronyc -h "$work/client/chronyd.sock" -c sources | grep -q "^^,\*,127.0.0.1,.*,377," \
+  || { echo "capture: the client did not select the reference" >&2; exit 1; }
+
+capture_all "$work/client/chronyd.sock" > "$out/client.txt"
+capture_all "$work/reference/chronyd.sock" > "$out/reference.txt"
+capture_all "$work/unsync/chronyd.sock" > "$out/unsynchronised.txt"
+echo "captured chrony $version fixtures in $out"
