@@ -8,8 +8,7 @@ import Testing
     @Test(arguments: [false, true])
     func synchronisesAndNotifies(abstractSocket: Bool) throws {
         let reference = try LocalChronyd.reference()
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("chronyvisor-notify-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        let scratch = try makeTemporaryDirectory("notify")
         defer { try? FileManager.default.removeItem(at: scratch) }
         let listener = try NotifyListener(abstract: abstractSocket, directory: scratch)
         defer { listener.close() }
@@ -63,12 +62,12 @@ import Testing
         #expect(log.contains(" info chronyd: chronyd version "), "\(log)")
         #expect(log.split(separator: "\n").contains { $0.contains(" chronyd: Selected source 127.0.0.1") && $0.hasSuffix("source=chronyd") })
         #expect(log.contains("chronyvisor: chronyvisor starting ") && log.contains("watchdog=150ms"))
+        #expect(log.contains("chronyvisor: ready notify=\"READY=1 sent\" ready_when=synchronised"))
     }
 
     @Test func readyWhenRunningComesBeforeAnySource() throws {
         // No upstream answers on this port: chronyd runs but never synchronises.
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("chronyvisor-notify-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        let scratch = try makeTemporaryDirectory("notify")
         defer { try? FileManager.default.removeItem(at: scratch) }
         let listener = try NotifyListener(abstract: false, directory: scratch)
         defer { listener.close() }

@@ -35,10 +35,14 @@ public struct SystemdNotifier: Sendable {
         return sd_notify(0, message) > 0
     }
 
-    public func ready(status: String) { send(["READY=1", "STATUS=\(status)"]) }
-    public func status(_ status: String) { send(["STATUS=\(status)"]) }
-    public func watchdog() { send(["WATCHDOG=1"]) }
-    public func stopping(status: String) { send(["STOPPING=1", "STATUS=\(status)"]) }
+    @discardableResult
+    public func ready(status: String) -> Bool { send(["READY=1", "STATUS=\(status)"]) }
+    @discardableResult
+    public func status(_ status: String) -> Bool { send(["STATUS=\(status)"]) }
+    @discardableResult
+    public func watchdog() -> Bool { send(["WATCHDOG=1"]) }
+    @discardableResult
+    public func stopping(status: String) -> Bool { send(["STOPPING=1", "STATUS=\(status)"]) }
 
     /// The variables meant for us only: a child must not see them (chronyd >= 4.7 would send
     /// its own READY=1, and rejects abstract sockets).

@@ -241,8 +241,10 @@ public final class Supervisor: Sendable {
         logger.info("state changed", metadata: [
             "from": "\(change.from.rawValue)", "to": "\(change.to.rawValue)", "status": "\(summary)"])
         if change.ready {
-            notifier.ready(status: summary)
-            logger.info("ready", metadata: ["ready_when": "\(supervision.readyWhen.rawValue)", "notify": "\(notifier.isEnabled)"])
+            let sent = notifier.ready(status: summary)
+            let notified = sent ? "READY=1 sent" : notifier.isEnabled ? "failed: NOTIFY_SOCKET does not accept" : "no NOTIFY_SOCKET"
+            logger.log(level: sent || !notifier.isEnabled ? .info : .warning, "ready", metadata: [
+                "ready_when": "\(supervision.readyWhen.rawValue)", "notify": "\(notified)"])
         } else {
             notifier.status(summary)
         }
@@ -260,7 +262,11 @@ public final class Supervisor: Sendable {
         notifier.stopping(status: summary)
     }
 
+    /// Polls chronyd every POLL_INTERVAL, more briskly while readiness is pending: every
+    /// 100 ms until the command socket answers, then 250 ms, 500 ms, 1 s … up to the interval
+    /// until chronyd first keeps time, so READY=1 does not wait a whole interval.
     private func pollLoop() async {
+        var ramp = Duration.milliseconds(250)
         while !Task.isCancelled {
             let snapshot = state.update { s in
                 s.lastPollLoopTick = .now
@@ -271,12 +277,18 @@ public final class Supervisor: Sendable {
                 let observation = await observer.observe()
                 apply(observation, pid: pid, pollDuration: .now - started)
             }
-            // Briskly until the command socket answers (readiness should not wait a period);
-            // while chronyd is down a tick costs nothing (no chronyc is run).
-            let current = state.snapshot.state
-            let brisk = current == .starting || current == .down
-            let interval = brisk ? min(supervision.pollInterval, .milliseconds(100)) : supervision.pollInterval
-            try? await Task.sleep(for: interval)
+            let interval: Duration
+            switch state.snapshot.state {
+            case .down, .starting:
+                interval = .milliseconds(100)  // no chronyc runs while down: a tick costs nothing
+                ramp = .milliseconds(250)
+            case .running:
+                interval = ramp
+                ramp = min(ramp * 2, supervision.pollInterval)
+            default:
+                interval = supervision.pollInterval
+            }
+            try? await Task.sleep(for: min(interval, supervision.pollInterval))  // POLL_INTERVAL may be below 100 ms
         }
     }
 
