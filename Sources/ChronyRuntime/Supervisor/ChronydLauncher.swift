@@ -8,10 +8,33 @@ import Musl
 
 /// Starts chronyd through `ChildReaper` and forwards what it prints into our log.
 public enum ChronydLauncher {
+    /// A started chronyd: its pid and the end of its output.
+    public struct Launched: Sendable {
+        public let pid: pid_t
+        private let outputClosed: DispatchSemaphore
+
+        init(pid: pid_t, outputClosed: DispatchSemaphore) {
+            self.pid = pid
+            self.outputClosed = outputClosed
+        }
+
+        /// Waits until every line chronyd wrote has been logged (its output reached EOF), at
+        /// most `timeout` (a descendant may hold the pipe open).
+        public func outputDrained(timeout: Duration) async {
+            let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                DispatchQueue.global().async {
+                    if outputClosed.wait(timeout: .now() + seconds) == .success { outputClosed.signal() }
+                    continuation.resume()
+                }
+            }
+        }
+    }
+
     /// Spawns `command` with stdin on /dev/null and stdout/stderr on a pipe whose lines a
     /// thread logs under the label `chronyd` (metadata `source=chronyd`, `pid`) until chronyd
-    /// closes it. Returns chronyd's pid; `ChildReaper.shared.exit(of:)` awaits its end.
-    public static func launch(_ command: ChronydCommand) throws(SpawnError) -> pid_t {
+    /// closes it. `ChildReaper.shared.exit(of:)` awaits chronyd's end.
+    public static func launch(_ command: ChronydCommand) throws(SpawnError) -> Launched {
         guard let output = ChildReaper.shared.makePipe() else {
             throw SpawnError(path: command.executable, errno: errno)
         }
@@ -28,10 +51,14 @@ public enum ChronydLauncher {
             throw error
         }
         close(output[1])
-        let thread = Thread { forwardLines(from: output[0], pid: pid) }
+        let closed = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            forwardLines(from: output[0], pid: pid)
+            closed.signal()
+        }
         thread.name = "chronyd-output-\(pid)"
         thread.start()
-        return pid
+        return Launched(pid: pid, outputClosed: closed)
     }
 
     private static func forwardLines(from fd: Int32, pid: pid_t) {

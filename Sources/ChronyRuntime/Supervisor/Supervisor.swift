@@ -163,13 +163,14 @@ public final class Supervisor: Sendable {
 
     /// Starts chronyd; a failure to start counts as a failed run with status 127.
     private func start(_ l: inout Lifecycle, post: AsyncStream<Event>.Continuation) -> Int32? {
-        let pid: pid_t
+        let launched: ChronydLauncher.Launched
         do {
-            pid = try ChronydLauncher.launch(command)
+            launched = try ChronydLauncher.launch(command)
         } catch {
             logger.error("cannot start chronyd", metadata: ["error": "\(error)"])
             return failed(reason: "\(error)", exitCode: 127, &l, post: post)
         }
+        let pid = launched.pid
         l.current = pid
         l.lastForwarded = nil
         state.update { s in
@@ -181,6 +182,8 @@ public final class Supervisor: Sendable {
         apply(.silent, pid: pid)
         Task {
             let exit = await ChildReaper.shared.exit(of: pid)
+            // chronyd's last words (a fatal error, "chronyd exiting") before anything else.
+            await launched.outputDrained(timeout: .milliseconds(500))
             post.yield(.exited(pid, exit))
         }
         return nil
