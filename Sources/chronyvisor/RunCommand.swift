@@ -47,7 +47,7 @@ struct RunCommand: AsyncParsableCommand {
             }
             let supervisor = Supervisor(
                 chrony: plan.chrony, supervision: plan.supervision, command: plan.command,
-                observer: InterimChronycObserver(chronyc: plan.chronyc, socketPath: plan.chrony.paths.commandSocket),
+                observer: ChronycObserver(client: plan.chronyc),
                 notifier: notifier)
             signals.start()
             let code = await supervisor.run(signals: signals.signals)

@@ -47,21 +47,4 @@ import Testing
         #expect(SystemdNotifier(environment: ["WATCHDOG_USEC": "1000000"]).watchdogInterval == nil, "no NOTIFY_SOCKET, no pings")
         #expect(!SystemdNotifier(environment: [:]).send(["READY=1"]))
     }
-
-    @Test func interimObserverReadsTrackingAndSources() {
-        // Real `chronyc -c -m tracking sources` output (chrony 4.6 fixture: a refclock, one selected, one unreachable).
-        let csv = """
-            7F000001,127.0.0.1,4,1795746921.529112040,-0.000001687,-0.000000001,0.000000017,-0.001,-0.000,0.022,0.000006566,0.000000563,0.1,Normal
-            #,?,NMEA,0,4,0,4294967295,0.000000000,0.000000000,0.000000000
-            ^,*,127.0.0.1,3,-3,377,1,0.000000339,0.000000338,0.000003633
-            ^,?,127.0.0.2,0,4,0,4294967295,0.000000000,0.000000000,0.000000000
-
-            """
-        let o = InterimChronycObserver.observation(fromCSV: csv)
-        #expect(o == Observation(processAlive: true, answers: true, leapSynchronised: true, reference: "127.0.0.1",
-                                 stratum: 4, selectedSource: "127.0.0.1", reachableSources: 1, sourceCount: 3))
-        let unsynced = InterimChronycObserver.observation(fromCSV: "00000000,,0,0.000000000,0.000000000,0.000000000,0.000000000,0.000,0.000,0.000,1.000000000,1.000000000,0.0,Not synchronised\n")
-        #expect(!unsynced.leapSynchronised && unsynced.reference == "00000000" && unsynced.sourceCount == 0)
-        #expect(InterimChronycObserver.observation(fromCSV: "506 Cannot talk to daemon\n") == .silent)
-    }
 }

@@ -11,7 +11,8 @@ public struct RunPlan: Sendable {
     public let supervision: SupervisionSettings
     /// The user chronyd drops to (nil: not started as root).
     public let account: ChronyAccount?
-    public let chronyc: String
+    /// chronyc, on chronyd's command socket.
+    public let chronyc: ChronycClient
     public let command: ChronydCommand
 
     /// Validates every input first — settings, the chrony user, the executables, the rendered
@@ -30,7 +31,9 @@ public struct RunPlan: Sendable {
         try ConfigWriter.write(text, to: chrony.paths.configFile)
         try RuntimeDirectories.prepare(chrony.paths, owner: account)
         let command = ChronydCommand.make(executable: chronyd, settings: chrony, user: account?.name, environment: environment)
-        return RunPlan(chrony: chrony, supervision: supervision, account: account, chronyc: chronyc, command: command)
+        return RunPlan(chrony: chrony, supervision: supervision, account: account,
+                       chronyc: ChronycClient(executable: chronyc, socket: chrony.paths.commandSocket, timeout: .seconds(5)),
+                       command: command)
     }
 
     private static func executable(_ path: String?, key: SettingKey, name: String,

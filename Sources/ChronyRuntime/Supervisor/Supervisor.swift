@@ -140,6 +140,7 @@ public final class Supervisor: Sendable {
                 s.chronydPID = nil
                 s.chronydStartedAt = nil
                 s.lastExit = exit
+                s.reports = nil
             }
             apply(.down, pid: nil)
             if l.stopping {
@@ -225,10 +226,14 @@ public final class Supervisor: Sendable {
 
     /// Feeds `observation` to the state machine. With a `pid`, only while that chronyd is
     /// still the current one (a poll that raced a restart is dropped).
-    func apply(_ observation: Observation, pid: pid_t?, pollDuration: Duration? = nil) {
+    func apply(_ observation: Observation, pid: pid_t?, poll: (reading: ChronydReading, duration: Duration)? = nil) {
         let change = state.update { s -> (from: NodeState, to: NodeState, ready: Bool)? in
             if let pid, s.chronydPID != pid { return nil }
-            if let pollDuration { s.lastPollDuration = pollDuration }
+            if let poll {
+                s.lastPollDuration = poll.duration
+                s.lastPollFailure = poll.reading.failure
+                s.reports = poll.reading.reports
+            }
             s.observation = observation
             let old = s.state
             let new = NodeState.evaluate(from: old, role: chrony.role, settings: chrony, observation: observation)
@@ -241,8 +246,9 @@ public final class Supervisor: Sendable {
         }
         guard let change else { return }
         let summary = change.to.summary(observation)
-        logger.info("state changed", metadata: [
-            "from": "\(change.from.rawValue)", "to": "\(change.to.rawValue)", "status": "\(summary)"])
+        var metadata: Logger.Metadata = ["from": "\(change.from.rawValue)", "to": "\(change.to.rawValue)", "status": "\(summary)"]
+        if let failure = poll?.reading.failure, change.to == .unresponsive { metadata["chronyc"] = "\(failure)" }
+        logger.info("state changed", metadata: metadata)
         if change.ready {
             let sent = notifier.ready(status: summary)
             let notified = sent ? "READY=1 sent" : notifier.isEnabled ? "failed: NOTIFY_SOCKET does not accept" : "no NOTIFY_SOCKET"
@@ -277,8 +283,8 @@ public final class Supervisor: Sendable {
             }
             if let pid = snapshot.chronydPID, snapshot.state != .stopping {
                 let started = ContinuousClock.now
-                let observation = await observer.observe()
-                apply(observation, pid: pid, pollDuration: .now - started)
+                let reading = await observer.observe()
+                apply(reading.observation, pid: pid, poll: (reading, .now - started))
             }
             let interval: Duration
             switch state.snapshot.state {

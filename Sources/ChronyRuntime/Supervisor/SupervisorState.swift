@@ -25,6 +25,11 @@ public struct SupervisorSnapshot: Sendable, Equatable {
     /// When `run` started (monotonic) and as wall-clock seconds since the epoch.
     public var startedAt: ContinuousClock.Instant = .now
     public var startedAtEpochSeconds: Int = time(nil)
+    /// The reports (tracking and sources) of the latest poll; nil when it got no answer or
+    /// chronyd is down.
+    public var reports: ReportSet?
+    /// Why the latest poll got no answer (nil when it got one).
+    public var lastPollFailure: String?
     /// How long the latest poll of chronyd took, and when the poll loop last ran.
     public var lastPollDuration: Duration?
     public var lastPollLoopTick: ContinuousClock.Instant?
