@@ -1,6 +1,6 @@
 /// What one poll of chronyd found: the few facts the state machine decides on, independent
 /// of how they were read (chronyc reports, or nothing when chronyd is down).
-public struct Observation: Sendable, Equatable {
+public struct Observation: Sendable, Equatable, Codable {
     /// chronyd's process is running.
     public var processAlive: Bool
     /// chronyd answered on its command socket.
