@@ -31,7 +31,7 @@ import Testing
         defer { unlink(report) }
         var environment = [
             "NTP_SERVERS": "127.0.0.1", "CHRONYD_PATH": testScript("fake-chronyd-orphans.sh"),
-            "RESTART_MAX": "0", "ORPHANS": "100", "REPORT": report,
+            "RESTART_MAX": "0", "ORPHANS": "100", "REPORT": report, "PID_NAMESPACE": "1",
         ]
         switch ending {
         case .code(let code): environment["EXIT_CODE"] = String(code)
