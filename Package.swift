@@ -18,7 +18,7 @@ let package = Package(
         // No traits: keeps JSON/YAML file providers (and full Foundation) out; we read env + flags.
         .package(url: "https://github.com/apple/swift-configuration", from: "1.0.0", traits: []),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.1.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
@@ -38,12 +38,15 @@ let package = Package(
             pkgConfig: "libsystemd",
             providers: [.apt(["libsystemd-dev"])]
         ),
+        /// Linux calls Swift cannot import directly (variadic in C): prctl.
+        .systemLibrary(name: "CLinux"),
         /// Effects: processes, signals, sockets, HTTP.
         .target(
             name: "ChronyRuntime",
             dependencies: [
                 "ChronyKit",
                 "CSystemd",
+                "CLinux",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -79,7 +82,8 @@ let package = Package(
         ),
         .testTarget(
             name: "RuntimeTests",
-            dependencies: ["ChronyKit", "ChronyRuntime", "chronyvisor", "TestSupport"]
+            dependencies: ["ChronyKit", "ChronyRuntime", "chronyvisor", "TestSupport"],
+            exclude: ["Scripts"]  // stand-in chronyd scripts, run by path
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -18,6 +18,7 @@ struct Chronyvisor: AsyncParsableCommand {
             SettingsCommand.self,
             ProbeCommand.self,
             StatusCommand.self,
+            RunCommand.self,
         ]
     )
 }

@@ -24,6 +24,12 @@ struct SettingsOptions: ParsableArguments {
     @Option(name: .customLong(SettingKey.templateDirectory.flagName), help: help(.templateDirectory)) var templates: String?
     @Option(name: .customLong(SettingKey.chronydPath.flagName), help: help(.chronydPath)) var chronyd: String?
     @Option(name: .customLong(SettingKey.chronycPath.flagName), help: help(.chronycPath)) var chronyc: String?
+    @Option(name: .customLong(SettingKey.chronyUser.flagName), help: help(.chronyUser)) var user: String?
+    @Option(name: .customLong(SettingKey.stopGrace.flagName), help: help(.stopGrace)) var stopGrace: String?
+    @Option(name: .customLong(SettingKey.restartMax.flagName), help: help(.restartMax)) var restartMax: String?
+    @Option(name: .customLong(SettingKey.restartWindow.flagName), help: help(.restartWindow)) var restartWindow: String?
+    @Option(name: .customLong(SettingKey.readyWhen.flagName), help: help(.readyWhen)) var readyWhen: String?
+    @Option(name: .customLong(SettingKey.pollInterval.flagName), help: help(.pollInterval)) var pollInterval: String?
 
     /// The flags that were given, by setting.
     var flagValues: [SettingKey: String] {
@@ -34,6 +40,8 @@ struct SettingsOptions: ParsableArguments {
             (.logLevel, logLevel), (.chronyConf, conf), (.runDirectory, runDir),
             (.stateDirectory, stateDir), (.confDirectory, confDir), (.templateDirectory, templates),
             (.chronydPath, chronyd), (.chronycPath, chronyc),
+            (.chronyUser, user), (.stopGrace, stopGrace), (.restartMax, restartMax),
+            (.restartWindow, restartWindow), (.readyWhen, readyWhen), (.pollInterval, pollInterval),
         ]
         return Dictionary(uniqueKeysWithValues: pairs.compactMap { key, value in value.map { (key, $0) } })
     }

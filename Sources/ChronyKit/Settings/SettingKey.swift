@@ -103,4 +103,28 @@ extension SettingKey {
         .clockControl, .noClientLog, .logLevel, .chronyConf, .runDirectory, .stateDirectory,
         .confDirectory, .templateDirectory, .chronydPath, .chronycPath,
     ]
+
+    public static let chronyUser = SettingKey(
+        "CHRONY_USER", flag: "user", default: "_chrony or chrony, whichever exists",
+        help: "The user chronyd drops root to (chronyd -u) and that owns the run and state directories. Used only when started as root.")
+    public static let stopGrace = SettingKey(
+        "STOP_GRACE", flag: "stop-grace", default: "5s",
+        help: "On SIGTERM/SIGINT, how long chronyd gets to exit before it is killed (SIGKILL).")
+    public static let restartMax = SettingKey(
+        "RESTART_MAX", flag: "restart-max", default: "5",
+        help: "Restarts of a chronyd that died unasked allowed within RESTART_WINDOW; one more failure exits with chronyd's status. 0: never restart.")
+    public static let restartWindow = SettingKey(
+        "RESTART_WINDOW", flag: "restart-window", default: "60s",
+        help: "The window in which RESTART_MAX counts failures (e.g. 60s, 5m).")
+    public static let readyWhen = SettingKey(
+        "READY_WHEN", flag: "ready-when", default: "synchronised",
+        help: "When to tell systemd READY=1: `synchronised` (chronyd keeps time) or `running` (chronyd answers).")
+    public static let pollInterval = SettingKey(
+        "POLL_INTERVAL", flag: "poll-interval", default: "2s",
+        help: "How often `run` asks chronyd for its state through chronyc (e.g. 500ms, 2s).")
+
+    /// The settings of `chronyvisor run`'s supervision (stop, restarts, readiness, polling).
+    public static let supervisionSettings: [SettingKey] = [
+        .chronyUser, .stopGrace, .restartMax, .restartWindow, .readyWhen, .pollInterval,
+    ]
 }

@@ -24,6 +24,8 @@ public final class ChildReaper: @unchecked Sendable {
     private var ours: Set<pid_t> = []
     /// Statuses collected by the reaper thread, waiting for `waitForExit`.
     private var finished: [pid_t: ChildExit] = [:]
+    /// Async waiters (`exit(of:)`) in reap-all mode, resumed by the reaper thread.
+    private var waiters: [pid_t: CheckedContinuation<ChildExit, Never>] = [:]
     private var orphans = 0
 
     /// Orphaned descendants reaped so far (reap-all mode).
@@ -105,9 +107,24 @@ public final class ChildReaper: @unchecked Sendable {
         return ChildExit(waitStatus: status)
     }
 
-    /// Awaits the end of `pid` without blocking a Swift concurrency thread.
+    /// Awaits the end of `pid` without blocking a Swift concurrency thread. In reap-all mode
+    /// the reaper thread resumes the waiter itself (no thread per wait); otherwise a thread
+    /// blocks in `waitpid` for it.
     public func exit(of pid: pid_t) async -> ChildExit {
         await withCheckedContinuation { continuation in
+            condition.lock()
+            if reapingAll {
+                if let exit = finished.removeValue(forKey: pid) {
+                    ours.remove(pid)
+                    condition.unlock()
+                    continuation.resume(returning: exit)
+                } else {
+                    waiters[pid] = continuation
+                    condition.unlock()
+                }
+                return
+            }
+            condition.unlock()
             let thread = Thread { [self] in continuation.resume(returning: waitForExit(pid)) }
             thread.name = "chronyvisor-wait-\(pid)"
             thread.start()
@@ -128,13 +145,20 @@ public final class ChildReaper: @unchecked Sendable {
                 continue
             }
             condition.lock()
+            var waiter: CheckedContinuation<ChildExit, Never>?
             if ours.contains(pid) {
-                finished[pid] = ChildExit(waitStatus: status)
+                waiter = waiters.removeValue(forKey: pid)
+                if waiter != nil {
+                    ours.remove(pid)
+                } else {
+                    finished[pid] = ChildExit(waitStatus: status)
+                }
             } else {
                 orphans += 1
             }
             condition.broadcast()
             condition.unlock()
+            waiter?.resume(returning: ChildExit(waitStatus: status))
         }
     }
 }

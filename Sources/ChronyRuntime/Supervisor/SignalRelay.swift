@@ -1,0 +1,95 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// The write end of the self-pipe the signal handler writes to (set once, before the handler).
+nonisolated(unsafe) private var signalPipeWriteEnd: Int32 = -1
+
+/// The handler of every relayed signal: async-signal-safe, it only writes the signal's number
+/// to the self-pipe (non-blocking: a full pipe drops the byte instead of hanging).
+private let relaySignalHandler: @convention(c) (Int32) -> Void = { signal in
+    let savedErrno = errno
+    var byte = UInt8(truncatingIfNeeded: signal)
+    _ = write(signalPipeWriteEnd, &byte, 1)
+    errno = savedErrno
+}
+
+/// Catches the signals `run` forwards to chronyd and hands them, in order, to one consumer.
+///
+/// The signals are blocked in the calling thread (threads created afterwards inherit the
+/// mask) and get a real handler, not the default: a PID 1 never receives a signal whose
+/// disposition is the default one, and a thread that existed before and does not block them
+/// runs the handler instead of dying. The handler writes to a self-pipe; one thread, the
+/// only one that unblocks the signals, reads the pipe and yields each signal to `signals`.
+/// Children start with a clean mask and default dispositions (`Spawner` resets both).
+public final class SignalRelay: Sendable {
+    /// Forwarded to chronyd: the signals tini forwards.
+    public static let relayed: [Int32] = [SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2]
+
+    /// Each caught signal, in arrival order.
+    public let signals: AsyncStream<Int32>
+    private let continuation: AsyncStream<Int32>.Continuation
+    private let readEnd: Int32
+
+    private init(readEnd: Int32) {
+        self.readEnd = readEnd
+        (signals, continuation) = AsyncStream.makeStream(of: Int32.self)
+    }
+
+    /// Blocks and catches the relayed signals and ignores SIGPIPE. Call first thing in `run`,
+    /// before any thread is started. Signals that arrive before `start()` wait in the pipe.
+    public static func install() -> SignalRelay {
+        var mask = sigset_t()
+        sigemptyset(&mask)
+        for signal in relayed { sigaddset(&mask, signal) }
+        pthread_sigmask(SIG_BLOCK, &mask, nil)
+
+        var fds: [Int32] = [0, 0]
+        if pipe(&fds) != 0 { fatalError("pipe for signals: \(String(cString: strerror(errno)))") }
+        for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        _ = fcntl(fds[1], F_SETFL, fcntl(fds[1], F_GETFL) | O_NONBLOCK)
+        signalPipeWriteEnd = fds[1]
+
+        for signal in relayed {
+            var action = sigaction()
+            #if canImport(Musl)
+            action.__sa_handler.sa_handler = relaySignalHandler
+            #else
+            action.__sigaction_handler.sa_handler = relaySignalHandler
+            #endif
+            action.sa_flags = SA_RESTART
+            sigfillset(&action.sa_mask)
+            sigaction(signal, &action, nil)
+        }
+        signal(SIGPIPE, SIG_IGN)
+        return SignalRelay(readEnd: fds[0])
+    }
+
+    /// Starts the thread that receives the signals and yields them to `signals`.
+    public func start() {
+        let thread = Thread { [self] in receive() }
+        thread.name = "chronyvisor-signals"
+        thread.start()
+    }
+
+    private func receive() {
+        var mask = sigset_t()
+        sigemptyset(&mask)
+        for signal in Self.relayed { sigaddset(&mask, signal) }
+        pthread_sigmask(SIG_UNBLOCK, &mask, nil)
+        var byte: UInt8 = 0
+        while true {
+            let n = read(readEnd, &byte, 1)
+            if n == 1 {
+                continuation.yield(Int32(byte))
+            } else if n < 0 && errno == EINTR {
+                continue
+            } else {
+                return
+            }
+        }
+    }
+}

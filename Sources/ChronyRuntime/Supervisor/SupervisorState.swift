@@ -1,0 +1,58 @@
+import ChronyKit
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// What the supervisor knows at one moment: the node's state, the last observation of
+/// chronyd, its process and its restarts. A value, copied out of `SupervisorState`.
+public struct SupervisorSnapshot: Sendable, Equatable {
+    public var state: NodeState = .down
+    /// When `state` was entered.
+    public var stateSince: ContinuousClock.Instant = .now
+    /// The latest poll's findings (`Observation.down` before the first start).
+    public var observation: Observation = .down
+    /// The running chronyd's pid, nil while it is down.
+    public var chronydPID: pid_t?
+    /// When the running chronyd was started.
+    public var chronydStartedAt: ContinuousClock.Instant?
+    /// How the previous chronyd ended, if one did.
+    public var lastExit: ChildExit?
+    /// Restarts of chronyd after an unrequested exit, since `run` started.
+    public var restarts = 0
+    /// When `run` started (monotonic) and as wall-clock seconds since the epoch.
+    public var startedAt: ContinuousClock.Instant = .now
+    public var startedAtEpochSeconds: Int = time(nil)
+    /// The reports (tracking and sources) of the latest poll; nil when it got no answer or
+    /// chronyd is down.
+    public var reports: ReportSet?
+    /// Why the latest poll got no answer (nil when it got one).
+    public var lastPollFailure: String?
+    /// How long the latest poll of chronyd took, and when the poll loop last ran.
+    public var lastPollDuration: Duration?
+    public var lastPollLoopTick: ContinuousClock.Instant?
+    /// READY=1 was sent (readiness reached once).
+    public var ready = false
+
+    public init() {}
+}
+
+/// The supervisor's state, shared with whatever reports on it (health endpoints, metrics):
+/// thread-safe, read without waiting on the supervisor.
+public final class SupervisorState: Sendable {
+    private let storage = Mutex(SupervisorSnapshot())
+
+    public init() {}
+
+    /// A copy of the current state.
+    public var snapshot: SupervisorSnapshot {
+        storage.withLock { $0 }
+    }
+
+    /// Changes the state atomically and returns what `body` returns.
+    public func update<T: Sendable>(_ body: (inout SupervisorSnapshot) -> T) -> T {
+        storage.withLock { body(&$0) }
+    }
+}
