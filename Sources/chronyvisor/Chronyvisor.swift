@@ -19,6 +19,7 @@ struct Chronyvisor: AsyncParsableCommand {
             ProbeCommand.self,
             StatusCommand.self,
             RunCommand.self,
+            HealthCommand.self,
         ]
     )
 }

@@ -24,6 +24,7 @@ struct RunCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var settings: SettingsOptions
+    @OptionGroup var healthOptions: HealthOptions
 
     func run() async throws {
         // First, before any thread of ours exists: signals are caught, orphans are ours.
@@ -35,22 +36,29 @@ struct RunCommand: AsyncParsableCommand {
         try await reportingFailures {
             let environment = ProcessInfo.processInfo.environment
             let plan = try RunPlan.prepare(settings.source, environment: environment)
+            let health = try healthOptions.resolve(settings.source)
             let notifier = SystemdNotifier(environment: environment)
             logger.info("chronyvisor starting", metadata: [
                 "version": "\(ChronyvisorVersion.current)", "role": "\(plan.chrony.role.rawValue)",
                 "pid1": "\(reaping.isPID1)", "subreaper": "\(reaping.subreaper)",
                 "chrony_user": "\(plan.account?.name ?? "(not root: none)")",
                 "conf": "\(plan.chrony.paths.configFile)", "notify": "\(notifier.isEnabled)",
+                "http": "\(health.listen)",
                 "watchdog": "\(notifier.watchdogInterval.map(DurationValue.format) ?? "off")"])
             if plan.account?.name == "root" {
                 logger.warning("no chrony user (_chrony or chrony) exists: chronyd keeps root; set CHRONY_USER")
             }
+            let metrics = ChronyMetrics()
+            let servedTimeAt = health.checkServedTime ? plan.chrony.servedTimeCheckAddress : nil
             let supervisor = Supervisor(
                 chrony: plan.chrony, supervision: plan.supervision, command: plan.command,
-                observer: ChronycObserver(client: plan.chronyc),
-                notifier: notifier)
+                observer: ChronycObserver(client: plan.chronyc, servedTimeAt: servedTimeAt),
+                notifier: notifier, health: HealthPolicy(settings: plan.chrony, thresholds: health.thresholds),
+                metrics: metrics)
+            let endpoints = HealthEndpoints(listen: health.listen, role: plan.chrony.role,
+                                            degradedIsReady: health.degradedIsReady, metrics: metrics, logger: logger)
             signals.start()
-            let code = await supervisor.run(signals: signals.signals)
+            let code = await supervisor.run(signals: signals.signals, services: [endpoints])
             logger.info("chronyvisor exiting", metadata: [
                 "exit_code": "\(code)", "restarts": "\(supervisor.state.snapshot.restarts)",
                 "orphans_reaped": "\(ChildReaper.shared.orphansReaped)"])

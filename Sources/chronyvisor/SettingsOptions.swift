@@ -5,31 +5,31 @@ import Foundation
 /// The chrony settings as flags; each flag is the equivalent of its environment variable
 /// (names and help come from `SettingKey`) and wins over it.
 struct SettingsOptions: ParsableArguments {
-    @Option(name: .customLong(SettingKey.role.flagName), help: help(.role)) var role: String?
-    @Option(name: .customLong(SettingKey.servers.flagName), help: help(.servers)) var servers: String?
-    @Option(name: .customLong(SettingKey.enableNTS.flagName), help: help(.enableNTS)) var nts: String?
-    @Option(name: .customLong(SettingKey.allow.flagName), help: help(.allow)) var allow: String?
-    @Option(name: .customLong(SettingKey.port.flagName), help: help(.port)) var port: String?
-    @Option(name: .customLong(SettingKey.minPoll.flagName), help: help(.minPoll)) var minPoll: String?
-    @Option(name: .customLong(SettingKey.maxPoll.flagName), help: help(.maxPoll)) var maxPoll: String?
-    @Option(name: .customLong(SettingKey.minSources.flagName), help: help(.minSources)) var minSources: String?
-    @Option(name: .customLong(SettingKey.localStratum.flagName), help: help(.localStratum)) var localStratum: String?
-    @Option(name: .customLong(SettingKey.clockControl.flagName), help: help(.clockControl)) var clockControl: String?
-    @Option(name: .customLong(SettingKey.noClientLog.flagName), help: help(.noClientLog)) var noClientLog: String?
-    @Option(name: .customLong(SettingKey.logLevel.flagName), help: help(.logLevel)) var logLevel: String?
-    @Option(name: .customLong(SettingKey.chronyConf.flagName), help: help(.chronyConf)) var conf: String?
-    @Option(name: .customLong(SettingKey.runDirectory.flagName), help: help(.runDirectory)) var runDir: String?
-    @Option(name: .customLong(SettingKey.stateDirectory.flagName), help: help(.stateDirectory)) var stateDir: String?
-    @Option(name: .customLong(SettingKey.confDirectory.flagName), help: help(.confDirectory)) var confDir: String?
-    @Option(name: .customLong(SettingKey.templateDirectory.flagName), help: help(.templateDirectory)) var templates: String?
-    @Option(name: .customLong(SettingKey.chronydPath.flagName), help: help(.chronydPath)) var chronyd: String?
-    @Option(name: .customLong(SettingKey.chronycPath.flagName), help: help(.chronycPath)) var chronyc: String?
-    @Option(name: .customLong(SettingKey.chronyUser.flagName), help: help(.chronyUser)) var user: String?
-    @Option(name: .customLong(SettingKey.stopGrace.flagName), help: help(.stopGrace)) var stopGrace: String?
-    @Option(name: .customLong(SettingKey.restartMax.flagName), help: help(.restartMax)) var restartMax: String?
-    @Option(name: .customLong(SettingKey.restartWindow.flagName), help: help(.restartWindow)) var restartWindow: String?
-    @Option(name: .customLong(SettingKey.readyWhen.flagName), help: help(.readyWhen)) var readyWhen: String?
-    @Option(name: .customLong(SettingKey.pollInterval.flagName), help: help(.pollInterval)) var pollInterval: String?
+    @Option(name: .customLong(SettingKey.role.flagName), help: SettingKey.role.argumentHelp) var role: String?
+    @Option(name: .customLong(SettingKey.servers.flagName), help: SettingKey.servers.argumentHelp) var servers: String?
+    @Option(name: .customLong(SettingKey.enableNTS.flagName), help: SettingKey.enableNTS.argumentHelp) var nts: String?
+    @Option(name: .customLong(SettingKey.allow.flagName), help: SettingKey.allow.argumentHelp) var allow: String?
+    @Option(name: .customLong(SettingKey.port.flagName), help: SettingKey.port.argumentHelp) var port: String?
+    @Option(name: .customLong(SettingKey.minPoll.flagName), help: SettingKey.minPoll.argumentHelp) var minPoll: String?
+    @Option(name: .customLong(SettingKey.maxPoll.flagName), help: SettingKey.maxPoll.argumentHelp) var maxPoll: String?
+    @Option(name: .customLong(SettingKey.minSources.flagName), help: SettingKey.minSources.argumentHelp) var minSources: String?
+    @Option(name: .customLong(SettingKey.localStratum.flagName), help: SettingKey.localStratum.argumentHelp) var localStratum: String?
+    @Option(name: .customLong(SettingKey.clockControl.flagName), help: SettingKey.clockControl.argumentHelp) var clockControl: String?
+    @Option(name: .customLong(SettingKey.noClientLog.flagName), help: SettingKey.noClientLog.argumentHelp) var noClientLog: String?
+    @Option(name: .customLong(SettingKey.logLevel.flagName), help: SettingKey.logLevel.argumentHelp) var logLevel: String?
+    @Option(name: .customLong(SettingKey.chronyConf.flagName), help: SettingKey.chronyConf.argumentHelp) var conf: String?
+    @Option(name: .customLong(SettingKey.runDirectory.flagName), help: SettingKey.runDirectory.argumentHelp) var runDir: String?
+    @Option(name: .customLong(SettingKey.stateDirectory.flagName), help: SettingKey.stateDirectory.argumentHelp) var stateDir: String?
+    @Option(name: .customLong(SettingKey.confDirectory.flagName), help: SettingKey.confDirectory.argumentHelp) var confDir: String?
+    @Option(name: .customLong(SettingKey.templateDirectory.flagName), help: SettingKey.templateDirectory.argumentHelp) var templates: String?
+    @Option(name: .customLong(SettingKey.chronydPath.flagName), help: SettingKey.chronydPath.argumentHelp) var chronyd: String?
+    @Option(name: .customLong(SettingKey.chronycPath.flagName), help: SettingKey.chronycPath.argumentHelp) var chronyc: String?
+    @Option(name: .customLong(SettingKey.chronyUser.flagName), help: SettingKey.chronyUser.argumentHelp) var user: String?
+    @Option(name: .customLong(SettingKey.stopGrace.flagName), help: SettingKey.stopGrace.argumentHelp) var stopGrace: String?
+    @Option(name: .customLong(SettingKey.restartMax.flagName), help: SettingKey.restartMax.argumentHelp) var restartMax: String?
+    @Option(name: .customLong(SettingKey.restartWindow.flagName), help: SettingKey.restartWindow.argumentHelp) var restartWindow: String?
+    @Option(name: .customLong(SettingKey.readyWhen.flagName), help: SettingKey.readyWhen.argumentHelp) var readyWhen: String?
+    @Option(name: .customLong(SettingKey.pollInterval.flagName), help: SettingKey.pollInterval.argumentHelp) var pollInterval: String?
 
     /// The flags that were given, by setting.
     var flagValues: [SettingKey: String] {
@@ -55,8 +55,11 @@ struct SettingsOptions: ParsableArguments {
     func resolve() throws(SettingError) -> ChronySettings {
         try ChronySettings.resolve(source)
     }
+}
 
-    private static func help(_ key: SettingKey) -> ArgumentHelp {
-        ArgumentHelp("\(key.help) [env: \(key.environmentName); default: \(key.defaultDescription)]", valueName: "value")
+extension SettingKey {
+    /// The flag's help: the setting's meaning, its variable and its default.
+    var argumentHelp: ArgumentHelp {
+        ArgumentHelp("\(help) [env: \(environmentName); default: \(defaultDescription)]", valueName: "value")
     }
 }

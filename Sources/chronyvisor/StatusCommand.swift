@@ -37,6 +37,7 @@ struct StatusCommand: AsyncParsableCommand {
     var timeout: Double = 10
 
     @OptionGroup var settings: SettingsOptions
+    @OptionGroup var healthOptions: HealthOptions
 
     func validate() throws {
         if from != nil && report == nil {
@@ -66,8 +67,11 @@ struct StatusCommand: AsyncParsableCommand {
                     throw ChronycError.malformed(ReportParseError(report: .tracking, line: 1, fieldNumber: 0,
                                                                   field: "", problem: .missingLine))
                 }
-                // The health line comes with the health check; until then there is none.
-                let overview = StatusOverview(role: resolved.role, health: nil, tracking: tracking, sources: sources)
+                // The supervisor's verdict when it runs, else the policy applied to these reports.
+                let health = try healthOptions.resolve(settings.source)
+                let verdict = (try? VerdictSource.fromSupervisor(health, path: "/readyz", timeout: .seconds(2)))?.verdict
+                    ?? VerdictSource.evaluate(settings: resolved, health: health, reports: .success(set))
+                let overview = StatusOverview(role: resolved.role, verdict: verdict, tracking: tracking, sources: sources)
                 print(json ? StatusJSON.encode(overview) : overview.text, terminator: "")
             }
         }

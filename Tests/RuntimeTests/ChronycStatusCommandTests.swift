@@ -62,16 +62,21 @@ import Testing
 
     @Test func overviewAndJSON() throws {
         let reference = try LocalChronyd.reference()
-        let overview = try Self.status(["--socket", reference.socketPath, "--role", "gateway", "--servers", "127.0.0.1,127.0.0.2"])
+        // No supervisor listens at HEALTH_LISTEN here: the verdict is the policy applied to
+        // the reports just read (a reference serves its local clock: degraded).
+        let noSupervisor = ["--health-listen", "127.0.0.1:\(TestPorts.next())"]
+        let overview = try Self.status(["--socket", reference.socketPath, "--role", "gateway", "--servers", "127.0.0.1,127.0.0.2"] + noSupervisor)
         #expect(overview.status == .exited(0), "\(overview.stderr)")
-        #expect(overview.stdout.hasPrefix("Role            : gateway\n\nReference ID    : 7F7F0101 ()\nStratum         : 1\n"))
+        #expect(overview.stdout.hasPrefix("Role            : gateway\nHealth          : degraded: serving its local clock"))
+        #expect(overview.stdout.contains("\n\nReference ID    : 7F7F0101 ()\nStratum         : 1\n"))
         #expect(overview.stdout.contains("\n\n" + ChronycText.sourcesHeader + "\n"))
 
-        let json = try Self.status(["--json", "--socket", reference.socketPath])
+        let json = try Self.status(["--json", "--socket", reference.socketPath] + noSupervisor)
         #expect(json.status == .exited(0), "\(json.stderr)")
         let decoded = try StatusJSON.decode(StatusOverview.self, from: json.stdout)
         #expect(decoded.role == .relay)
-        #expect(decoded.health == nil)
+        #expect(decoded.verdict?.state == .degraded)
+        #expect(decoded.health == decoded.verdict?.summary)
         #expect(decoded.tracking.stratum == 1)
         #expect(decoded.sources == [])
 

@@ -38,6 +38,7 @@ final class RunningChronyvisor: @unchecked Sendable {
             "NTP_MINPOLL": "-2",
             "NTP_MAXPOLL": "0",
             "POLL_INTERVAL": "200ms",
+            "HEALTH_LISTEN": "127.0.0.1:\(TestPorts.next())",
         ]
         env.merge(environment) { $1 }
         self.environment = env
@@ -51,6 +52,14 @@ final class RunningChronyvisor: @unchecked Sendable {
         wrapped = !wrapper.isEmpty
         pid = try ChildReaper.shared.spawn(command[0], arguments: Array(command.dropFirst()),
                                            options: SpawnOptions(stdout: log, stderr: log, environment: environment))
+    }
+
+    /// The port of the HTTP endpoints (HEALTH_LISTEN).
+    var httpPort: Int { Int(environment["HEALTH_LISTEN"]!.split(separator: ":").last!)! }
+
+    /// GETs `path` from the HTTP endpoints.
+    func get(_ path: String) throws -> LoopbackHTTPClient.Response {
+        try LoopbackHTTPClient.get(host: "127.0.0.1", port: httpPort, path: path, timeoutMilliseconds: 5000)
     }
 
     /// Everything chronyvisor (and chronyd through it) logged so far.

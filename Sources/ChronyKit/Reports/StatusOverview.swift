@@ -5,24 +5,34 @@ public struct StatusOverview: Sendable, Equatable, Codable {
     public var role: Role
     /// One line saying whether the node is healthy and why; nil when no verdict is available.
     public var health: String?
+    /// The health verdict behind `health`, when one is known.
+    public var verdict: HealthVerdict?
     public var tracking: TrackingReport
     public var sources: [SourceReport]
 
     public init(role: Role, health: String? = nil, tracking: TrackingReport, sources: [SourceReport]) {
         self.role = role
         self.health = health
+        self.verdict = nil
         self.tracking = tracking
         self.sources = sources
     }
 
     enum CodingKeys: String, CodingKey {
-        case role, health, tracking, sources
+        case role, health, verdict, tracking, sources
+    }
+
+    /// The overview with a verdict: its one-line summary becomes the health line.
+    public init(role: Role, verdict: HealthVerdict?, tracking: TrackingReport, sources: [SourceReport]) {
+        self.init(role: role, health: verdict?.summary, tracking: tracking, sources: sources)
+        self.verdict = verdict
     }
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(role, forKey: .role)
         try c.encode(health, forKey: .health)
+        try c.encode(verdict, forKey: .verdict)
         try c.encode(tracking, forKey: .tracking)
         try c.encode(sources, forKey: .sources)
     }

@@ -24,12 +24,14 @@ public struct RawSetting: Sendable, Equatable {
 /// Empty values count as unset, so `NTP_SERVERS=` in a compose file means "the default".
 public struct SettingsSource: Sendable {
     private let reader: ConfigReader
+    private let environment: [String: String]
     private let flags: [SettingKey: String]
 
     /// - Parameters:
     ///   - environment: the process environment (tests pass their own).
     ///   - flags: values given on the command line, keyed by setting.
     public init(environment: [String: String], flags: [SettingKey: String] = [:]) {
+        self.environment = environment
         self.flags = flags
         var flagValues: [AbsoluteConfigKey: ConfigValue] = [:]
         for (key, value) in flags {
@@ -39,6 +41,11 @@ public struct SettingsSource: Sendable {
             InMemoryProvider(name: "flags", values: flagValues),
             EnvironmentVariablesProvider(environmentVariables: environment),
         ])
+    }
+
+    /// The same source with more flags (for a command's own option group).
+    public func adding(flags more: [SettingKey: String]) -> SettingsSource {
+        SettingsSource(environment: environment, flags: flags.merging(more) { $1 })
     }
 
     /// The raw value of `key`, or nil when neither a flag nor a variable sets it.

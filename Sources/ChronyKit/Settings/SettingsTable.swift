@@ -32,7 +32,8 @@ extension SettingKey {
     /// Settings of the supervisor, health and other services, grouped; each part appends its
     /// group here so the README table and `chronyvisor settings` list it.
     public static var additionalGroups: [(title: String, keys: [SettingKey])] {
-        [("supervision (`chronyvisor run`)", SettingKey.supervisionSettings)]
+        [("supervision (`chronyvisor run`)", SettingKey.supervisionSettings),
+         ("health and HTTP endpoints", SettingKey.healthSettings)]
     }
 }
 

@@ -66,13 +66,19 @@ enum Spawner {
         let argv = [path] + arguments
         let envp = options.environment.map { $0.map { "\($0.key)=\($0.value)" } }
         var pid: pid_t = 0
-        let result = withCStrings(argv) { argvPointer in
-            if let envp {
-                return withCStrings(envp) { envpPointer in
-                    posix_spawn(&pid, path, &actions, &attributes, argvPointer, envpPointer)
+        // ETXTBSY: the executable was just written and another process forked meanwhile still
+        // holds a write descriptor to it until its own exec; that passes within milliseconds.
+        var result: Int32 = ETXTBSY
+        for attempt in 0..<20 where result == ETXTBSY {
+            if attempt > 0 { usleep(10_000) }
+            result = withCStrings(argv) { argvPointer in
+                if let envp {
+                    return withCStrings(envp) { envpPointer in
+                        posix_spawn(&pid, path, &actions, &attributes, argvPointer, envpPointer)
+                    }
                 }
+                return posix_spawn(&pid, path, &actions, &attributes, argvPointer, environ)
             }
-            return posix_spawn(&pid, path, &actions, &attributes, argvPointer, environ)
         }
         guard result == 0 else { throw SpawnError(path: path, errno: result) }
         return pid

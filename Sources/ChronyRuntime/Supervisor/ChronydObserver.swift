@@ -8,11 +8,14 @@ public struct ChronydReading: Sendable, Equatable {
     public var reports: ReportSet?
     /// Why chronyd did not answer, when it did not.
     public var failure: String?
+    /// One real NTP request to the node's own serving port, when that check is on.
+    public var servedTime: ServedTimeCheck?
 
-    public init(observation: Observation, reports: ReportSet? = nil, failure: String? = nil) {
+    public init(observation: Observation, reports: ReportSet? = nil, failure: String? = nil, servedTime: ServedTimeCheck? = nil) {
         self.observation = observation
         self.reports = reports
         self.failure = failure
+        self.servedTime = servedTime
     }
 }
 
@@ -24,14 +27,22 @@ public protocol ChronydObserver: Sendable {
     func observe() async -> ChronydReading
 }
 
-/// Polls chronyd with one `chronyc -c -m tracking sources` through `ChronycClient`, on a
-/// queue of its own (chronyc runs block; they must not hold a Swift concurrency thread).
+/// Polls chronyd with one `chronyc -c -m tracking sources sourcestats serverstats` through
+/// `ChronycClient` and, when asked to, sends one NTP request to the node's own serving port
+/// (what a client would get), on a queue of its own (both block; they must not hold a
+/// Swift concurrency thread).
 public struct ChronycObserver: ChronydObserver {
     public let client: ChronycClient
+    /// Where the node serves NTP, for the served-time check; nil: no check.
+    public let servedTimeAt: (host: String, port: UInt16)?
     private let queue = DispatchQueue(label: "chronyvisor.poll")
 
-    public init(client: ChronycClient) {
+    /// The reports one poll reads: the state machine's, the health policy's and /metrics'.
+    public static let reports: [ReportKind] = [.tracking, .sources, .sourcestats, .serverstats]
+
+    public init(client: ChronycClient, servedTimeAt: (host: String, port: UInt16)? = nil) {
         self.client = client
+        self.servedTimeAt = servedTimeAt
     }
 
     public func observe() async -> ChronydReading {
@@ -42,10 +53,26 @@ public struct ChronycObserver: ChronydObserver {
 
     func read() -> ChronydReading {
         do {
-            let reports = try client.fetch([.tracking, .sources])
-            return ChronydReading(observation: Observation(reports: reports), reports: reports)
+            let reports = try client.fetch(Self.reports)
+            var reading = ChronydReading(observation: Observation(reports: reports), reports: reports)
+            if let target = servedTimeAt, reports.tracking?.isSynchronised == true {
+                reading.servedTime = Self.servedTime(host: target.host, port: target.port)
+            }
+            return reading
         } catch {
             return ChronydReading(observation: .silent, failure: error.description)
+        }
+    }
+}
+
+extension ChronycObserver {
+    /// Asks host:port for the time once (the probe's SNTP client, 1 s timeout).
+    static func servedTime(host: String, port: UInt16) -> ServedTimeCheck {
+        do {
+            let sample = try NTPClient.querySynchronously(host: host, port: port, timeout: .seconds(1))
+            return .answered(stratum: Int(sample.stratum), leap: Int(sample.leap.rawValue))
+        } catch {
+            return .failed(error.description)
         }
     }
 }

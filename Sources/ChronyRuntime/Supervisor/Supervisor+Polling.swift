@@ -23,6 +23,16 @@ extension Supervisor {
                 s.reports = poll.reading.reports
             }
             s.observation = observation
+            if let health {
+                let verdict = health.evaluate(HealthSnapshot(
+                    chronydRunning: observation.processAlive, reports: observation.answers ? s.reports : nil,
+                    unreachableReason: poll?.reading.failure,
+                    secondsSinceStart: Double((ContinuousClock.now - s.startedAt).components.seconds),
+                    servedTime: poll?.reading.servedTime))
+                s.verdict = verdict
+                metrics?.record(reports: observation.answers ? s.reports : nil,
+                                pollDuration: poll?.duration ?? .zero, verdict: verdict)
+            }
             let old = s.state
             let new = NodeState.evaluate(from: old, role: chrony.role, settings: chrony, observation: observation)
             guard new != old else { return nil }

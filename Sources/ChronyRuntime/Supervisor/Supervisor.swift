@@ -23,13 +23,20 @@ public final class Supervisor: Sendable {
     let command: ChronydCommand
     let observer: any ChronydObserver
     let notifier: SystemdNotifier
+    /// The health policy applied after every poll (nil: no verdicts, e.g. in some tests).
+    let health: HealthPolicy?
+    /// Where each poll is recorded for /metrics (nil: no metrics).
+    let metrics: ChronyMetrics?
     let logger = Logger(label: "chronyvisor")
     /// Serialises state transitions with their log line and notification, so STATUS= lines
     /// reach systemd in the order the states were entered (state readers never wait on it).
     let transitions = Mutex(())
 
     public init(chrony: ChronySettings, supervision: SupervisionSettings, command: ChronydCommand,
-                observer: any ChronydObserver, notifier: SystemdNotifier, state: SupervisorState = SupervisorState()) {
+                observer: any ChronydObserver, notifier: SystemdNotifier, health: HealthPolicy? = nil,
+                metrics: ChronyMetrics? = nil, state: SupervisorState = SupervisorState()) {
+        self.health = health
+        self.metrics = metrics
         self.chrony = chrony
         self.supervision = supervision
         self.command = command
@@ -161,6 +168,7 @@ public final class Supervisor: Sendable {
                 s.restarts += 1
                 return s.restarts
             }
+            metrics?.recordRestart()
             logger.notice("restarting chronyd", metadata: ["reason": "\(l.lastFailure)", "restarts": "\(restarts)"])
             return start(&l, post: post)
         }

@@ -35,6 +35,8 @@ public struct SupervisorSnapshot: Sendable, Equatable {
     public var lastPollLoopTick: ContinuousClock.Instant?
     /// READY=1 was sent (readiness reached once).
     public var ready = false
+    /// The health policy's verdict after the latest poll (nil before the first).
+    public var verdict: HealthVerdict?
 
     public init() {}
 }

@@ -103,7 +103,8 @@ import Testing
             try everything.parse(golden.kind, csv: Substring(golden.csv))
         }
         #expect(everything.kinds == ReportKind.allCases)
-        let overview = StatusOverview(role: .relay, tracking: everything.tracking!, sources: everything.sources!)
+        let overview = StatusOverview(role: .relay, verdict: HealthVerdict(state: .healthy, live: true, reasons: ["x"]),
+                                      tracking: everything.tracking!, sources: everything.sources!)
         for json in [StatusJSON.encode(everything), StatusJSON.encode(overview)] {
             Self.keys(try JSONSerialization.jsonObject(with: Data(json.utf8)), into: &keys)
         }

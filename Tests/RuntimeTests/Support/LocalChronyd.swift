@@ -115,3 +115,21 @@ func waitUntil(timeout: Double, _ what: String, _ condition: () throws -> Bool) 
     }
     throw TimedOut(what: what)
 }
+
+/// `waitUntil` for async tests: sleeps with Task.sleep so the cooperative pool stays free.
+func waitUntilAsync(timeout: Double, _ what: String, _ condition: () async throws -> Bool) async throws {
+    let deadline = ContinuousClock.now.advanced(by: .milliseconds(Int(timeout * 1000)))
+    while ContinuousClock.now < deadline {
+        if try await condition() { return }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+    throw TimedOut(what: what)
+}
+
+/// Runs blocking work (a blocking socket client, a process wait) on its own thread so that
+/// async tests do not starve the cooperative pool that servers under test need.
+func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try work() }) }.start()
+    }
+}

@@ -1,0 +1,21 @@
+/// The body of `/healthz` and `/readyz`: the verdict plus whether the endpoint says ready,
+/// and the one-line summary `chronyvisor health` prints.
+public struct HealthAnswer: Sendable, Codable, Equatable {
+    public var state: HealthState
+    public var live: Bool
+    public var ready: Bool
+    public var summary: String
+    public var reasons: [String]
+
+    public init(_ verdict: HealthVerdict, degradedIsReady: Bool) {
+        state = verdict.state
+        live = verdict.live
+        ready = verdict.isReady(degradedIsReady: degradedIsReady)
+        summary = verdict.summary
+        reasons = verdict.reasons
+    }
+
+    public var verdict: HealthVerdict {
+        HealthVerdict(state: state, live: live, reasons: reasons)
+    }
+}

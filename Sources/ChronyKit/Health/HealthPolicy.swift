@@ -1,0 +1,123 @@
+/// The health policy: one pure function from (role, settings, snapshot) to a verdict.
+///
+/// Liveness is "chronyd runs and answers". Readiness is "this node serves good time":
+/// - relay: synchronised to a source (leap not `Not synchronised`, a selected `*` source);
+///   `degraded` when it serves only its local clock (LOCAL_STRATUM) or its estimated error
+///   (|offset| + root distance) exceeds the threshold;
+/// - gateway: at least NTP_MIN_SOURCES relays reachable and not falsetickers, a selected
+///   source, |offset| and root distance under the thresholds; falsetickers are named;
+/// - both: within the start grace, "not yet synchronised" is `starting`; a served-time check
+///   that got no usable answer from the node's own port makes it `unhealthy`.
+public struct HealthPolicy: Sendable {
+    public var role: Role
+    public var minSources: Int
+    public var localStratum: Int?
+    public var thresholds: HealthThresholds
+
+    /// chrony's reference ID for its local clock ("LOCL" / 127.127.1.1).
+    public static let localReferenceID: UInt32 = 0x7F7F_0101
+
+    /// A source counts as reachable when it answered at least one of its last two polls
+    /// (reach is a shift register of the last eight): one lost packet is tolerated, a
+    /// stopped relay is noticed within two polls.
+    public static let reachMask = 0b11
+
+    public init(role: Role, minSources: Int, localStratum: Int?, thresholds: HealthThresholds) {
+        self.role = role
+        self.minSources = minSources
+        self.localStratum = localStratum
+        self.thresholds = thresholds
+    }
+
+    public init(settings: ChronySettings, thresholds: HealthThresholds) {
+        self.init(role: settings.role, minSources: settings.minSources, localStratum: settings.localStratum,
+                  thresholds: thresholds)
+    }
+
+    public func evaluate(_ snapshot: HealthSnapshot) -> HealthVerdict {
+        let inGrace = (snapshot.secondsSinceStart ?? .infinity) < thresholds.startGrace
+        if snapshot.chronydRunning == false {
+            return HealthVerdict(state: .unhealthy, live: false, reasons: ["chronyd is not running"])
+        }
+        guard let reports = snapshot.reports, let tracking = reports.tracking else {
+            let why = "chronyd does not answer on its command socket" + (snapshot.unreachableReason.map { " (\($0))" } ?? "")
+            return HealthVerdict(state: inGrace ? .starting : .unhealthy, live: false, reasons: [why])
+        }
+        let sources = reports.sources ?? []
+        var verdict = HealthVerdict(state: .healthy, live: true, reasons: [])
+        func worsen(_ state: HealthState, _ reason: String) {
+            verdict.state = max(verdict.state, state)
+            verdict.reasons.append(reason)
+        }
+
+        let servers = sources.filter { $0.mode != .referenceClock }
+        let reachable = servers.filter { $0.reach & Self.reachMask != 0 }
+        let falsetickers = servers.filter { $0.state == .falseticker }
+        let usable = reachable.filter { $0.state != .falseticker && $0.state != .unusable }
+        let selected = sources.first { $0.state == .selected }
+        let onLocalClock = tracking.referenceID.rawValue == Self.localReferenceID
+        let synchronised = tracking.leapStatus != .notSynchronised && (selected != nil || onLocalClock)
+        let rootDistance = tracking.rootDelay / 2 + tracking.rootDispersion
+        let notYet: HealthState = inGrace ? .starting : .unhealthy
+
+        if !synchronised {
+            let detail = tracking.leapStatus == .notSynchronised ? "leap status Not synchronised" : "no source selected"
+            worsen(notYet, "not synchronised (\(detail)); \(reachable.count) of \(servers.count) sources reachable")
+        } else if onLocalClock {
+            let stratum = localStratum.map { " at stratum \($0)" } ?? ""
+            worsen(.degraded, "serving its local clock\(stratum): no source is usable (\(reachable.count) of \(servers.count) reachable)")
+        }
+
+        if role == .gateway && usable.count < minSources {
+            worsen(onLocalClock ? .degraded : notYet,
+                   "only \(usable.count) of \(servers.count) relays reachable and agreeing; NTP_MIN_SOURCES is \(minSources)")
+        }
+        if role == .relay && synchronised && !onLocalClock && reachable.isEmpty && !servers.isEmpty {
+            worsen(.degraded, "no upstream answered its last two polls; coasting on the last synchronisation")
+        }
+        if !falsetickers.isEmpty {
+            worsen(.degraded, "falseticker\(falsetickers.count == 1 ? "" : "s"): " + falsetickers.map(\.name).joined(separator: ", "))
+        }
+
+        if synchronised && !onLocalClock {
+            let offset = abs(tracking.systemTime)
+            if role == .gateway {
+                if offset > thresholds.maxOffset {
+                    worsen(.unhealthy, "offset \(Self.format(tracking.systemTime)) exceeds \(Self.format(thresholds.maxOffset, signed: false))")
+                }
+                if rootDistance > thresholds.maxRootDistance {
+                    worsen(.unhealthy, "root distance \(Self.format(rootDistance, signed: false)) exceeds \(Self.format(thresholds.maxRootDistance, signed: false))")
+                }
+            } else {
+                let error = offset + rootDistance
+                if error > thresholds.maxOffset + thresholds.maxRootDistance {
+                    worsen(.degraded, "estimated error \(Self.format(error, signed: false)) exceeds \(Self.format(thresholds.maxOffset + thresholds.maxRootDistance, signed: false))")
+                }
+            }
+        }
+
+        // What the node's own port serves matters once chronyd says it is synchronised.
+        switch synchronised ? snapshot.servedTime : nil {
+        case .failed(let why)?:
+            worsen(.unhealthy, "serves no usable time on its own port: \(why)")
+        case .answered(let stratum, let leap)? where stratum == 0 || stratum >= 16 || leap == 3:
+            worsen(.unhealthy, "its own port answers unsynchronised (stratum \(stratum), leap \(leap))")
+        default:
+            break
+        }
+
+        if verdict.state == .healthy || verdict.reasons.isEmpty {
+            let name = selected?.name ?? tracking.referenceName
+            verdict.reasons.insert(
+                "synchronised to \(name) (stratum \(tracking.stratum)), offset \(Self.format(tracking.systemTime)), "
+                    + "root distance \(Self.format(rootDistance, signed: false)), \(reachable.count) of \(servers.count) sources reachable",
+                at: 0)
+        }
+        return verdict
+    }
+
+    /// Seconds in chronyc's units, without its column padding.
+    static func format(_ seconds: Double, signed: Bool = true) -> String {
+        String(ChronyUnits.seconds(seconds, signed: signed).drop(while: { $0 == " " }))
+    }
+}

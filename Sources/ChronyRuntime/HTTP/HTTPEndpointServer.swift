@@ -1,0 +1,105 @@
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// A request as the endpoints see it: method and path (query string removed).
+public struct EndpointRequest: Sendable {
+    public let method: HTTPMethod
+    public let path: String
+}
+
+/// A complete response: status, content type and body.
+public struct EndpointResponse: Sendable {
+    public var status: HTTPResponseStatus
+    public var contentType: String
+    public var body: String
+
+    public init(status: HTTPResponseStatus, contentType: String, body: String) {
+        self.status = status
+        self.contentType = contentType
+        self.body = body
+    }
+}
+
+/// A small HTTP/1.1 server on SwiftNIO (NIO's own HTTP codec, keep-alive) that hands each
+/// request to `respond`. Used by `run` for /healthz, /readyz, /status and /metrics.
+public struct HTTPEndpointServer: Sendable {
+    public typealias Responder = @Sendable (EndpointRequest) async -> EndpointResponse
+
+    let host: String
+    let port: Int
+    let respond: Responder
+    let logger: Logger
+
+    public init(host: String, port: Int, logger: Logger, respond: @escaping Responder) {
+        self.host = host
+        self.port = port
+        self.logger = logger
+        self.respond = respond
+    }
+
+    /// Binds and serves until the surrounding task is cancelled. Calls `onBound` with the
+    /// bound port (useful with port 0).
+    public func run(onBound: @Sendable (Int) -> Void = { _ in }) async throws {
+        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.backlog, value: 64)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .bind(host: host, port: port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(
+                        wrappingChannelSynchronously: channel)
+                }
+            }
+        onBound(server.channel.localAddress?.port ?? port)
+        logger.info("HTTP endpoints listening", metadata: ["address": "\(host):\(server.channel.localAddress?.port ?? port)"])
+        try await withThrowingDiscardingTaskGroup { group in
+            try await withTaskCancellationHandler {
+                try await server.executeThenClose { connections in
+                    for try await connection in connections {
+                        group.addTask { await serve(connection) }
+                    }
+                }
+            } onCancel: {
+                server.channel.close(promise: nil)
+            }
+        }
+    }
+
+    private func serve(_ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>) async {
+        do {
+            try await connection.executeThenClose { inbound, outbound in
+                var head: HTTPRequestHead?
+                for try await part in inbound {
+                    switch part {
+                    case .head(let requestHead):
+                        head = requestHead
+                    case .body:
+                        continue
+                    case .end:
+                        guard let requestHead = head else { continue }
+                        let path = String(requestHead.uri.split(separator: "?", maxSplits: 1).first ?? "/")
+                        let response = await respond(EndpointRequest(method: requestHead.method, path: path))
+                        var headers = HTTPHeaders()
+                        headers.add(name: "Content-Type", value: response.contentType)
+                        headers.add(name: "Content-Length", value: String(response.body.utf8.count))
+                        headers.add(name: "Cache-Control", value: "no-store")
+                        let keepAlive = requestHead.isKeepAlive
+                        headers.add(name: "Connection", value: keepAlive ? "keep-alive" : "close")
+                        try await outbound.write(.head(HTTPResponseHead(version: requestHead.version, status: response.status, headers: headers)))
+                        if requestHead.method != .HEAD {
+                            try await outbound.write(.body(.byteBuffer(ByteBuffer(string: response.body))))
+                        }
+                        try await outbound.write(.end(nil))
+                        if !keepAlive { return }
+                        head = nil
+                    }
+                }
+            }
+        } catch {
+            logger.debug("HTTP connection ended", metadata: ["error": "\(error)"])
+        }
+    }
+}

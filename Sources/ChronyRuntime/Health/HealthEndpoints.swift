@@ -1,0 +1,65 @@
+import ChronyKit
+import Logging
+import NIOHTTP1
+
+/// The HTTP face of `chronyvisor run`: /healthz (liveness), /readyz (readiness), /status
+/// (the status overview with the verdict) and /metrics (Prometheus). Every answer comes from
+/// the supervisor's latest poll: a request never runs chronyc.
+public struct HealthEndpoints: SupervisedService {
+    public let name = "http"
+    let listen: ListenAddress
+    let role: Role
+    let degradedIsReady: Bool
+    let metrics: ChronyMetrics
+    let logger: Logger
+
+    public init(listen: ListenAddress, role: Role, degradedIsReady: Bool, metrics: ChronyMetrics, logger: Logger) {
+        self.listen = listen
+        self.role = role
+        self.degradedIsReady = degradedIsReady
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    public func run(state: SupervisorState) async throws {
+        let server = HTTPEndpointServer(host: listen.host, port: listen.port, logger: logger) { request in
+            respond(to: request, snapshot: state.snapshot)
+        }
+        try await server.run()
+    }
+
+    /// The answer to `request` given the supervisor's `snapshot`. Pure.
+    public func respond(to request: EndpointRequest, snapshot: SupervisorSnapshot) -> EndpointResponse {
+        guard request.method == .GET || request.method == .HEAD else {
+            return EndpointResponse(status: .methodNotAllowed, contentType: "text/plain; charset=utf-8", body: "only GET\n")
+        }
+        let verdict = snapshot.verdict
+            ?? HealthVerdict(state: .starting, live: false, reasons: ["no poll of chronyd yet"])
+        switch request.path {
+        case "/healthz", "/livez":
+            var answer = HealthAnswer(verdict, degradedIsReady: degradedIsReady)
+            answer.ready = verdict.live
+            return json(StatusJSON.encode(answer), ok: verdict.live)
+        case "/readyz":
+            let answer = HealthAnswer(verdict, degradedIsReady: degradedIsReady)
+            return json(StatusJSON.encode(answer), ok: answer.ready)
+        case "/status":
+            guard let tracking = snapshot.reports?.tracking, let sources = snapshot.reports?.sources else {
+                return json(StatusJSON.encode(HealthAnswer(verdict, degradedIsReady: degradedIsReady)), ok: false)
+            }
+            let overview = StatusOverview(role: role, verdict: verdict, tracking: tracking, sources: sources)
+            return json(StatusJSON.encode(overview), ok: true)
+        case "/metrics":
+            return EndpointResponse(status: .ok, contentType: "text/plain; version=0.0.4; charset=utf-8", body: metrics.exposition())
+        case "/":
+            return EndpointResponse(status: .ok, contentType: "text/plain; charset=utf-8",
+                                    body: "chronyvisor \(ChronyvisorVersion.current): /healthz /readyz /status /metrics\n")
+        default:
+            return EndpointResponse(status: .notFound, contentType: "text/plain; charset=utf-8", body: "no such endpoint: \(request.path)\n")
+        }
+    }
+
+    private func json(_ body: String, ok: Bool) -> EndpointResponse {
+        EndpointResponse(status: ok ? .ok : .serviceUnavailable, contentType: "application/json", body: body)
+    }
+}

@@ -1,0 +1,67 @@
+import ChronyKit
+import Foundation
+
+/// Where a command gets the node's health verdict: from the running supervisor over HTTP on
+/// loopback (its latest verdict, with the start grace and the served-time check), or — when
+/// no supervisor answers — by asking chronyd directly and applying the same policy.
+public enum VerdictSource {
+    /// How the verdict was obtained.
+    public enum Origin: Sendable, Equatable {
+        case supervisor
+        /// The supervisor did not answer (the reason); chronyd was asked directly.
+        case chronyd(String)
+    }
+
+    /// The supervisor's answer at `path` (/readyz or /healthz); throws why there is none.
+    public static func fromSupervisor(_ health: HealthSettings, path: String, timeout: Duration) throws(SupervisorUnavailable) -> HealthAnswer {
+        let response: LoopbackHTTPClient.Response
+        do {
+            response = try LoopbackHTTPClient.get(host: health.listen.connectHost, port: health.listen.port, path: path,
+                                                  timeoutMilliseconds: Int32(clamping: timeout.components.seconds * 1000 + 1))
+        } catch {
+            throw SupervisorUnavailable(reason: "no supervisor at \(health.listen): \(error)")
+        }
+        guard let answer = try? JSONDecoder().decode(HealthAnswer.self, from: Data(response.body.utf8)) else {
+            throw SupervisorUnavailable(reason: "unexpected answer from \(health.listen)\(path): HTTP \(response.status)")
+        }
+        return answer
+    }
+
+    /// The policy applied to what chronyd answered (or why it did not). Without the
+    /// supervisor, the process state and the time since start are unknown: no start grace.
+    public static func evaluate(settings: ChronySettings, health: HealthSettings,
+                                reports: Result<ReportSet, ChronycError>) -> HealthVerdict {
+        let policy = HealthPolicy(settings: settings, thresholds: health.thresholds)
+        switch reports {
+        case .success(let set):
+            return policy.evaluate(HealthSnapshot(chronydRunning: nil, reports: set, secondsSinceStart: nil))
+        case .failure(let error):
+            return policy.evaluate(HealthSnapshot(chronydRunning: nil, reports: nil, unreachableReason: "\(error)",
+                                                  secondsSinceStart: nil))
+        }
+    }
+
+    /// The answer of `/readyz` (or `/healthz` when `liveness`), else the direct evaluation.
+    public static func answer(settings: ChronySettings, health: HealthSettings, liveness: Bool,
+                              timeout: Duration = .seconds(5)) -> (HealthAnswer, Origin) {
+        do {
+            return (try fromSupervisor(health, path: liveness ? "/healthz" : "/readyz", timeout: timeout), .supervisor)
+        } catch {
+            let reports: Result<ReportSet, ChronycError>
+            do throws(ChronycError) {
+                reports = .success(try ChronycClient(settings: settings, timeout: timeout).fetch([.tracking, .sources]))
+            } catch {
+                reports = .failure(error)
+            }
+            let verdict = evaluate(settings: settings, health: health, reports: reports)
+            var answer = HealthAnswer(verdict, degradedIsReady: health.degradedIsReady)
+            if liveness { answer.ready = verdict.live }
+            return (answer, .chronyd(error.reason))
+        }
+    }
+}
+
+/// The supervisor's endpoints did not give an answer.
+public struct SupervisorUnavailable: Error, Sendable {
+    public let reason: String
+}

@@ -1,0 +1,109 @@
+import ChronyKit
+import ChronyRuntime
+import Foundation
+import Testing
+
+/// Health against a real `chronyvisor run` (chronyd with -x) and a real reference on
+/// loopback: the HTTP endpoints, `chronyvisor health` through the supervisor and without it.
+@Suite struct RunHealthTests {
+    /// `chronyvisor health` against `run`'s endpoints.
+    static func health(_ run: RunningChronyvisor, _ extra: [String] = []) throws -> CapturedRun {
+        try runChronyvisor(["health"] + extra, environment: run.environment)
+    }
+
+    @Test func healthFollowsSynchronisationAndLossOfSources() throws {
+        // The gateway's one relay does not exist yet: a port with nobody behind it.
+        let relayPort = TestPorts.next()
+        let run = try RunningChronyvisor([
+            "NTP_ROLE": "gateway", "NTP_SERVERS": "127.0.0.1:\(relayPort)", "NTP_MIN_SOURCES": "1",
+            "HEALTH_START_GRACE": "0",
+        ])
+        // Live (chronyd answers) but not ready: not synchronised, after the (zero) grace.
+        try waitUntil(timeout: 30, "/healthz answers 200\n\(run.log)") { (try? run.get("/healthz"))?.status == 200 }
+        let notReady = try run.get("/readyz")
+        #expect(notReady.status == 503)
+        let answer = try JSONDecoder().decode(HealthAnswer.self, from: Data(notReady.body.utf8))
+        #expect(answer.state == .unhealthy)
+        #expect(answer.live)
+        #expect(answer.summary.contains("not synchronised"))
+        let before = try Self.health(run)
+        #expect(before.status == .exited(1))
+        #expect(before.stdout.hasPrefix("unhealthy: not synchronised"))
+        #expect(try Self.health(run, ["--live"]).status == .exited(0))
+
+        // The relay appears: synchronised, ready, `health` exits 0.
+        let relay = try LocalChronyd.reference(port: relayPort)
+        try waitUntil(timeout: 30, "health exits 0\n\(run.log)") { (try? Self.health(run))?.status == .exited(0) }
+        let ready = try run.get("/readyz")
+        #expect(ready.status == 200)
+        #expect(try Self.health(run).stdout.hasPrefix("healthy: synchronised to 127.0.0.1 (stratum 2)"))
+
+        let status = try run.get("/status")
+        #expect(status.status == 200)
+        let overview = try StatusJSON.decode(StatusOverview.self, from: status.body)
+        #expect(overview.role == .gateway)
+        #expect(overview.verdict?.state == .healthy)
+        #expect(overview.sources.first?.state == .selected)
+        #expect(overview.tracking.leapStatus == .normal)
+
+        let metrics = try run.get("/metrics")
+        #expect(metrics.status == 200)
+        #expect(metrics.body.contains("\nchrony_up 1.0\n"))
+        #expect(metrics.body.contains("chronyvisor_health_state{state=\"healthy\"} 1.0"))
+        #expect(metrics.body.contains("chrony_sources_state_info{source_address=\"127.0.0.1\""))
+
+        // The relay stops: below NTP_MIN_SOURCES, unhealthy, `health` exits 1 again.
+        relay.stop()
+        try waitUntil(timeout: 30, "health exits 1 again\n\(run.log)") { (try? Self.health(run))?.status == .exited(1) }
+        let after = try Self.health(run)
+        #expect(after.stdout.contains("only 0 of 1 relays reachable"), "\(after.stdout)")
+        #expect(try run.get("/readyz").status == 503)
+        #expect(try run.get("/healthz").status == 200, "chronyd itself is still alive")
+
+        run.signal(SIGTERM)
+        #expect(try run.waitForExit() == .exited(0))
+    }
+
+    /// Without a supervisor, `health` asks chronyd directly and says so; with chronyd down,
+    /// it exits 1 naming the socket.
+    @Test func healthWithoutSupervisorAsksChronyd() throws {
+        let reference = try LocalChronyd.reference()
+        let environment = ["CHRONY_RUN_DIR": reference.directory.path, "HEALTH_LISTEN": "127.0.0.1:\(TestPorts.next())"]
+        let direct = try runChronyvisor(["health"], environment: environment)
+        #expect(direct.status == .exited(0), "a reference serves its local clock: degraded counts as ready")
+        #expect(direct.stdout.hasPrefix("degraded: serving its local clock"))
+        #expect(direct.stdout.contains("asked chronyd directly: no supervisor at"))
+        let strict = try runChronyvisor(["health", "--health-degraded-ok", "false"], environment: environment)
+        #expect(strict.status == .exited(1))
+        reference.stop()
+        let down = try runChronyvisor(["health", "--live"], environment: environment)
+        #expect(down.status == .exited(1))
+        #expect(down.stdout.contains(reference.socketPath))
+    }
+
+    /// Unknown paths and methods get 404 / 405; the endpoints never run chronyc per request.
+    @Test func endpointsAnswerOnlyTheirPaths() throws {
+        let reference = try LocalChronyd.reference()
+        let run = try RunningChronyvisor(["NTP_SERVERS": "127.0.0.1:\(reference.port)"])
+        try waitUntil(timeout: 30, "/readyz answers 200\n\(run.log)") { (try? run.get("/readyz"))?.status == 200 }
+        #expect(try run.get("/nope").status == 404)
+        // A burst of scrapes does not multiply chronyc processes: polls follow POLL_INTERVAL
+        // (200 ms here), not the 50 requests.
+        let started = Date()
+        let pollsBefore = try Self.pollCount(run.get("/metrics").body)
+        for _ in 0..<50 { #expect(try run.get("/metrics").status == 200) }
+        let pollsAfter = try Self.pollCount(run.get("/metrics").body)
+        let elapsedPolls = Int(Date().timeIntervalSince(started) / 0.2) + 2
+        #expect(pollsAfter - pollsBefore <= elapsedPolls, "\(pollsAfter - pollsBefore) polls for 50 scrapes")
+        run.signal(SIGTERM)
+        #expect(try run.waitForExit() == .exited(0))
+    }
+}
+
+extension RunHealthTests {
+    /// The value of chronyvisor_poll_duration_seconds_count in a /metrics body.
+    static func pollCount(_ body: String) throws -> Int {
+        let line = try #require(body.split(separator: "\n").first { $0.hasPrefix("chronyvisor_poll_duration_seconds_count") })
+        return try #require(Int(line.split(separator: " ").last!))
+    }
+}
