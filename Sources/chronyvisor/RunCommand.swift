@@ -54,7 +54,10 @@ struct RunCommand: AsyncParsableCommand {
                 chrony: plan.chrony, supervision: plan.supervision, command: plan.command,
                 observer: ChronycObserver(client: plan.chronyc, servedTimeAt: servedTimeAt),
                 notifier: notifier, health: HealthPolicy(settings: plan.chrony, thresholds: health.thresholds),
-                metrics: metrics)
+                metrics: metrics,
+                accelerator: plan.chrony.role == .gateway
+                    ? StartupAccelerator(client: plan.chronyc, relays: plan.chrony.servers, minSources: plan.chrony.minSources)
+                    : nil)
             let endpoints = HealthEndpoints(listen: health.listen, role: plan.chrony.role,
                                             degradedIsReady: health.degradedIsReady, metrics: metrics, logger: logger)
             signals.start()

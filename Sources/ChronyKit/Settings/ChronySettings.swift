@@ -27,9 +27,10 @@ public struct ChronySettings: Sendable, Equatable {
 
     /// Default poll bounds per role. Relays ask public servers: chrony's own polite defaults
     /// (64 s to 1024 s). The gateway's links are local and its relays are ours: poll every
-    /// 2 s to 16 s so a change of relay is noticed within seconds.
+    /// 1 s to 16 s, so a lost relay is noticed within seconds and a start-up burst (which
+    /// chronyd runs at the shorter of 2 s and minpoll) takes 1 s steps (see StartupBurst).
     public static func defaultPollBounds(for role: Role) -> (min: Int, max: Int) {
-        role == .relay ? (6, 10) : (1, 4)
+        role == .relay ? (6, 10) : (0, 4)
     }
 
     /// Validates every setting in `source`. Throws the first error, naming the variable or flag.

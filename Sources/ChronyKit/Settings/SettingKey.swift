@@ -55,7 +55,7 @@ extension SettingKey {
         "NTP_PORT", flag: "port", default: "123",
         help: "UDP port chronyd serves NTP on.")
     public static let minPoll = SettingKey(
-        "NTP_MINPOLL", flag: "minpoll", default: "relay: 6; gateway: 1",
+        "NTP_MINPOLL", flag: "minpoll", default: "relay: 6; gateway: 0",
         help: "Shortest polling interval of the role's sources, as a power of two in seconds (-6..24).")
     public static let maxPoll = SettingKey(
         "NTP_MAXPOLL", flag: "maxpoll", default: "relay: 10; gateway: 4",

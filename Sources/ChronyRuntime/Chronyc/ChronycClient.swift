@@ -58,6 +58,24 @@ public struct ChronycClient: Sendable {
         }
     }
 
+    /// Runs one chronyc command (`burst 4/4`, `online` …) through the command socket; chronyd
+    /// must answer `200 OK`.
+    public func command(_ words: [String]) throws(ChronycError) {
+        let run: CapturedRun
+        do {
+            run = try CapturedRun.run(executable, arguments: ["-h", socket] + words, timeout: timeout)
+        } catch {
+            switch error {
+            case .timedOut: throw .timedOut(socket: socket, timeout: timeout)
+            case .cannotStart(_, let reason): throw .cannotStart(executable: executable, reason: reason)
+            }
+        }
+        guard run.status == .exited(0), run.stdout.contains("200 OK") else {
+            throw ChronycError.classify(exitDescription: run.status.description, stdout: run.stdout,
+                                        stderr: run.stderr, socket: socket)
+        }
+    }
+
     /// Reads one report.
     public func fetch(_ kind: ReportKind) throws(ChronycError) -> ReportSet {
         try fetch([kind])

@@ -76,6 +76,8 @@ extension Supervisor {
     /// until chronyd first keeps time, so READY=1 does not wait a whole interval.
     func pollLoop() async {
         var ramp = Duration.milliseconds(250)
+        var burst = StartupBurst()
+        var burstFor: pid_t?
         while !Task.isCancelled {
             let snapshot = state.update { s in
                 s.lastPollLoopTick = .now
@@ -85,12 +87,19 @@ extension Supervisor {
                 let started = ContinuousClock.now
                 let reading = await observer.observe()
                 apply(reading.observation, pid: pid, poll: (reading, .now - started))
+                if let accelerator {
+                    if burstFor != pid { burst.reset(); burstFor = pid }
+                    burst = await accelerator.step(burst, state: state.snapshot.state, logger: logger)
+                }
             }
             let interval: Duration
-            switch state.snapshot.state {
+            let current = state.snapshot.state
+            switch current {
             case .down, .starting:
                 interval = .milliseconds(100)  // no chronyc runs while down: a tick costs nothing
                 ramp = .milliseconds(250)
+            case _ where accelerator != nil && burst.wantsProbe(role: .gateway, state: current):
+                interval = .milliseconds(250)  // watching for the relays to synchronise
             case .running:
                 interval = ramp
                 ramp = min(ramp * 2, supervision.pollInterval)

@@ -27,6 +27,8 @@ public final class Supervisor: Sendable {
     let health: HealthPolicy?
     /// Where each poll is recorded for /metrics (nil: no metrics).
     let metrics: ChronyMetrics?
+    /// A gateway's start-up burst (nil: none; see `StartupBurst`).
+    let accelerator: StartupAccelerator?
     let logger = Logger(label: "chronyvisor")
     /// Serialises state transitions with their log line and notification, so STATUS= lines
     /// reach systemd in the order the states were entered (state readers never wait on it).
@@ -34,7 +36,9 @@ public final class Supervisor: Sendable {
 
     public init(chrony: ChronySettings, supervision: SupervisionSettings, command: ChronydCommand,
                 observer: any ChronydObserver, notifier: SystemdNotifier, health: HealthPolicy? = nil,
-                metrics: ChronyMetrics? = nil, state: SupervisorState = SupervisorState()) {
+                metrics: ChronyMetrics? = nil, accelerator: StartupAccelerator? = nil,
+                state: SupervisorState = SupervisorState()) {
+        self.accelerator = accelerator
         self.health = health
         self.metrics = metrics
         self.chrony = chrony

@@ -27,7 +27,7 @@ import TestSupport
             "NTP_ROLE": "gateway", "NTP_SERVERS": "a,b,c"]))
         let text = try ChronyConfRenderer(templates: .builtin()).render(settings)
         for host in ["a", "b", "c"] {
-            #expect(text.contains("\nserver \(host) iburst minpoll 1 maxpoll 4\n"))
+            #expect(text.contains("\nserver \(host) iburst minpoll 0 maxpoll 4\n"))
         }
         #expect(text.contains("\nminsources 2\n"))
         #expect(!text.contains("allow all"))
