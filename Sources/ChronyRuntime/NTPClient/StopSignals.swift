@@ -4,9 +4,6 @@ import Glibc
 import Musl
 #endif
 
-/// The write end of the self-pipe, for the signal handler (set once, before the handler).
-nonisolated(unsafe) private var stopSignalPipe: Int32 = -1
-
 /// SIGINT and SIGTERM turned into a readable file descriptor (the self-pipe trick), so a
 /// blocking loop can `poll` for "stop" together with its sockets and timers, and finish its
 /// work — print a summary, choose an exit status — instead of dying mid-line. The handler
@@ -22,25 +19,7 @@ public final class StopSignals: Sendable {
 
     /// Installs the handlers. Returns nil if no pipe could be made.
     public static func install() -> StopSignals? {
-        guard let fds = ChildReaper.shared.makePipe() else { return nil }
-        for fd in fds { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
-        stopSignalPipe = fds[1]
-        let handler: @convention(c) (Int32) -> Void = { signal in
-            var byte = UInt8(truncatingIfNeeded: signal)
-            _ = write(stopSignalPipe, &byte, 1)
-        }
-        for signal in [SIGINT, SIGTERM] {
-            var action = sigaction()
-            #if canImport(Glibc)
-            action.__sigaction_handler.sa_handler = handler
-            #else
-            action.__sa_handler.sa_handler = handler
-            #endif
-            sigemptyset(&action.sa_mask)
-            action.sa_flags = SA_RESTART
-            sigaction(signal, &action, nil)
-        }
-        return StopSignals(fileDescriptor: fds[0])
+        SignalPipe.install([SIGINT, SIGTERM], nonBlockingRead: true).map(StopSignals.init(fileDescriptor:))
     }
 
     /// True once a stop signal has arrived (does not consume it).

@@ -5,18 +5,6 @@ import Glibc
 import Musl
 #endif
 
-/// The write end of the self-pipe the signal handler writes to (set once, before the handler).
-nonisolated(unsafe) private var signalPipeWriteEnd: Int32 = -1
-
-/// The handler of every relayed signal: async-signal-safe, it only writes the signal's number
-/// to the self-pipe (non-blocking: a full pipe drops the byte instead of hanging).
-private let relaySignalHandler: @convention(c) (Int32) -> Void = { signal in
-    let savedErrno = errno
-    var byte = UInt8(truncatingIfNeeded: signal)
-    _ = write(signalPipeWriteEnd, &byte, 1)
-    errno = savedErrno
-}
-
 /// Catches the signals `run` forwards to chronyd and hands them, in order, to one consumer.
 ///
 /// The signals are blocked in the calling thread (threads created afterwards inherit the
@@ -47,25 +35,11 @@ public final class SignalRelay: Sendable {
         for signal in relayed { sigaddset(&mask, signal) }
         pthread_sigmask(SIG_BLOCK, &mask, nil)
 
-        var fds: [Int32] = [0, 0]
-        if pipe(&fds) != 0 { fatalError("pipe for signals: \(String(cString: strerror(errno)))") }
-        for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-        _ = fcntl(fds[1], F_SETFL, fcntl(fds[1], F_GETFL) | O_NONBLOCK)
-        signalPipeWriteEnd = fds[1]
-
-        for signal in relayed {
-            var action = sigaction()
-            #if canImport(Musl)
-            action.__sa_handler.sa_handler = relaySignalHandler
-            #else
-            action.__sigaction_handler.sa_handler = relaySignalHandler
-            #endif
-            action.sa_flags = SA_RESTART
-            sigfillset(&action.sa_mask)
-            sigaction(signal, &action, nil)
+        guard let readEnd = SignalPipe.install(relayed, nonBlockingRead: false) else {
+            fatalError("pipe for signals: \(String(cString: strerror(errno)))")
         }
         signal(SIGPIPE, SIG_IGN)
-        return SignalRelay(readEnd: fds[0])
+        return SignalRelay(readEnd: readEnd)
     }
 
     /// Starts the thread that receives the signals and yields them to `signals`.
