@@ -71,6 +71,7 @@ trap 'exit 130' INT TERM
 is_debian_family && is_root && bash scripts/install-deps.sh
 have ntpdate || die "ntpdate (Debian: ntpsec-ntpdate) is needed; scripts/install-deps.sh installs it"
 engine_choose
+have python3 || die "python3 is needed (to read chronyvisor probe's JSON)"
 for c in ntp-reference "${RELAYS[@]}" chrony-main ntp-user; do
   if podman container exists "$c"; then
     die "a container named $c exists already (a stand from scripts/run.sh?): remove it first (scripts/down.sh)"
@@ -79,12 +80,14 @@ done
 host_port_free "$NTP_HOST_ADDRESS" "$NTP_HOST_PORT" \
   || die "UDP $NTP_HOST_ADDRESS:$NTP_HOST_PORT is in use: set CHRONYVISOR_TEST_ADDRESS to a free 127.x.y.z"
 
+# From here on, what the test changes is undone at exit (the host's state is saved before the
+# image build, whose network already turns on ip_forward and adds netavark's chains).
+started_here=1
+engine_setup "$PROJECT"
+
 t=$(now); base_image_ensure; timings+=("base image $(since "$t") s")
 t=$(now); image_build; timings+=("image build $(since "$t") s")
 say "image $IMAGE: $(image_size) MB"
-
-started_here=1
-engine_setup "$PROJECT"
 
 # ---- every service healthy, in dependency order -------------------------------------------
 # The order is checked without racing: whenever a dependant exists, each of its dependencies
@@ -141,13 +144,25 @@ relay_stratum=$(tracking_field "$selected" 3)
 ok "the gateway selected $selected ($addr) and serves stratum $gw_stratum = relay stratum $relay_stratum + 1"
 
 # ---- the host gets the time from the published port --------------------------------------
-out=$(ntpdate -q "$NTP_HOST_ADDRESS" 2>&1) || fail "ntpdate -q $NTP_HOST_ADDRESS failed: $out"
-# 2026-11-27 03:33:50.694027 (+0000) +0.000075 +/- 0.000198 127.0.0.123 s3 no-leap
-offset=$(awk '{ print $4 }' <<< "$out" | tail -1)
-awk -v o="$offset" 'BEGIN { if (o !~ /^[-+]?[0-9.]+$/) exit 1; o = o + 0; exit !((o < 0 ? -o : o) < 0.001) }' \
-  || fail "ntpdate -q: offset $offset is not under 1 ms: $out"
-grep -q " s$gw_stratum " <<< "$out" || fail "ntpdate -q: expected stratum $gw_stratum: $out"
-ok "ntpdate -q $NTP_HOST_ADDRESS (published port): offset $offset s, stratum $gw_stratum"
+# ntpdate takes one sample per run, and the first packets through a new NAT path can be slow
+# (conntrack, ARP): three runs, each must answer at the gateway's stratum, and the one with
+# the shortest round trip (the smallest +/-, as NTP clients choose) must be within 1 ms.
+best="" best_err=""
+for _ in 1 2 3; do
+  out=$(ntpdate -q "$NTP_HOST_ADDRESS" 2>&1) || fail "ntpdate -q $NTP_HOST_ADDRESS failed: $out"
+  # 2026-11-27 03:33:50.694027 (+0000) +0.000075 +/- 0.000198 127.0.0.123 s3 no-leap
+  line=$(grep -E "^[0-9-]+ [0-9:.]+ \([+-][0-9]+\) [-+][0-9.]+ \+/- [0-9.]+ " <<< "$out" | tail -1)
+  [ -n "$line" ] || fail "ntpdate -q: no time in its output: $out"
+  grep -q " s$gw_stratum " <<< "$line" || fail "ntpdate -q: expected stratum $gw_stratum: $line"
+  err=$(awk '{ print $6 }' <<< "$line")
+  if [ -z "$best" ] || awk -v a="$err" -v b="$best_err" 'BEGIN { exit !(a + 0 < b + 0) }'; then
+    best=$line; best_err=$err
+  fi
+done
+offset=$(awk '{ print $4 }' <<< "$best")
+awk -v o="$offset" 'BEGIN { o = o + 0; exit !((o < 0 ? -o : o) < 0.001) }' \
+  || fail "ntpdate -q: offset $offset s is not under 1 ms (best of three: $best)"
+ok "ntpdate -q $NTP_HOST_ADDRESS (published port): offset $offset s +/- $best_err, stratum $gw_stratum"
 
 # chronyvisor probe from the host's network namespace, in the image (no capability needed).
 out=$(podman run --rm --network host --cap-drop ALL --read-only --entrypoint chronyvisor "$IMAGE" \
@@ -159,12 +174,13 @@ lines = [json.loads(l) for l in sys.stdin if l.startswith("{")]
 samples = [l for l in lines if l.get("type") == "sample"]
 if len(samples) < 3:
     print("expected 3 samples, got %d" % len(samples)); sys.exit(1)
-worst = max(abs(s["offset"]) for s in samples)
-if worst >= 0.001:
-    print("offset %.6f s is not under 1 ms" % worst); sys.exit(1)
 if any(s["stratum"] != int(sys.argv[1]) for s in samples):
     print("stratum %s, expected %s" % ([s["stratum"] for s in samples], sys.argv[1])); sys.exit(1)
-print("3 samples, largest offset %.6f s" % worst)' "$gw_stratum" <<< "$out") \
+best = min(samples, key=lambda s: s["delay"])   # the sample an NTP client would trust
+if abs(best["offset"]) >= 0.001:
+    print("offset %.6f s (delay %.6f s) is not under 1 ms" % (best["offset"], best["delay"])); sys.exit(1)
+print("3 samples, offset %.6f s at the shortest delay %.6f s (largest offset %.6f s)"
+      % (best["offset"], best["delay"], max(abs(s["offset"]) for s in samples)))' "$gw_stratum" <<< "$out") \
   || fail "chronyvisor probe: $verdict: $out"
 ok "chronyvisor probe $NTP_HOST_ADDRESS --port $NTP_HOST_PORT: $verdict, stratum $gw_stratum"
 

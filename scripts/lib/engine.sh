@@ -102,11 +102,26 @@ engine_setup() {
   fi
 }
 
+# Removes whatever of PROJECT compose left behind (a container caught restarting, its
+# network), by the labels compose put on them.
+podman_project_remove() {
+  local project=$1 ids net
+  ids=$(podman ps -aq --filter "label=com.docker.compose.project=$project" 2>/dev/null || true)
+  if [ -n "$ids" ]; then
+    # shellcheck disable=SC2086
+    podman rm -f -t 5 $ids >/dev/null 2>&1 || true
+  fi
+  for net in $(podman network ls -q --filter "label=com.docker.compose.project=$project" 2>/dev/null || true); do
+    podman network rm -f "$net" >/dev/null 2>&1 || true
+  done
+}
+
 # Stops what engine_setup started for PROJECT (by the pids it recorded) and, once no
 # container runs anymore, puts back what netavark changed on the host: its iptables chains
 # (only those that were not there before) and net.ipv4.ip_forward.
 engine_teardown() {
   local project=$1 dir; dir=$(state_dir "$project")
+  podman_project_remove "$project"
   [ -d "$dir" ] || return 0
   local f pid
   for f in ticker.pid service.pid; do

@@ -90,9 +90,13 @@ host_binary_build() {
   have swift || swift=/opt/swift/usr/bin/swift
   [ -x "$(command -v "$swift")" ] || die "no registry answered for $SWIFT_IMAGE and no Swift toolchain is on this host: install Swift 6.1 or later (https://swift.org/install) or give the host access to a registry"
   local started; started=$(now)
-  say "building chronyvisor on the host (release, static Swift standard library)"
-  "$swift" build -c release --static-swift-stdlib --product chronyvisor --scratch-path .build-release >&2 \
-    || die "swift build failed"
+  say "building chronyvisor on the host (release, static Swift standard library; minutes the first time)"
+  local log; log=$(mktemp)
+  if ! "$swift" build -c release --static-swift-stdlib --product chronyvisor --scratch-path .build-release > "$log" 2>&1; then
+    grep -E 'error:' "$log" | head -20 >&2; tail -5 "$log" >&2; rm -f "$log"
+    die "swift build failed (its errors above)"
+  fi
+  rm -f "$log"
   local bin; bin=$("$swift" build -c release --static-swift-stdlib --scratch-path .build-release --show-bin-path)
   mkdir -p .build-release/context/out
   strip -o .build-release/context/out/chronyvisor "$bin/chronyvisor"
