@@ -25,16 +25,6 @@ RUN swift build -c release --static-swift-stdlib --product chronyvisor \
  && strip -o /out/chronyvisor "$(swift build -c release --static-swift-stdlib --show-bin-path)/chronyvisor"
 
 FROM debian:${DEBIAN_RELEASE}-slim
-# Filled in by scripts/run.sh from git (empty when built otherwise).
-ARG VERSION=dev
-ARG REVISION=
-ARG SOURCE=
-LABEL org.opencontainers.image.title="chronyvisor" \
-      org.opencontainers.image.description="chrony NTP server supervised by chronyvisor: a relay or gateway of the NTP stand, sync-aware health check, status in chronyc's format, Prometheus metrics" \
-      org.opencontainers.image.version="${VERSION}" \
-      org.opencontainers.image.revision="${REVISION}" \
-      org.opencontainers.image.source="${SOURCE}" \
-      org.opencontainers.image.base.name="docker.io/library/debian:${DEBIAN_RELEASE}-slim"
 
 # chrony creates its user `_chrony`; chronyd drops to it after binding port 123 (-u).
 # Nothing here starts a service: invoke-rc.d finds no init in an image build.
@@ -73,3 +63,16 @@ HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
     CMD ["chronyvisor", "health"]
 
 ENTRYPOINT ["chronyvisor", "run"]
+
+# Last, so that a new version does not rebuild the layers above. Filled in by
+# scripts/run.sh from git (empty when built otherwise).
+ARG DEBIAN_RELEASE
+ARG VERSION=dev
+ARG REVISION=
+ARG SOURCE=
+LABEL org.opencontainers.image.title="chronyvisor" \
+      org.opencontainers.image.description="chrony NTP server supervised by chronyvisor: a relay or gateway of the NTP stand, sync-aware health check, status in chronyc's format, Prometheus metrics" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}" \
+      org.opencontainers.image.source="${SOURCE}" \
+      org.opencontainers.image.base.name="docker.io/library/debian:${DEBIAN_RELEASE}-slim"

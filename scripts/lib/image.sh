@@ -122,13 +122,19 @@ image_build() {
     local context; context=$(host_binary_build)
     args+=(--build-context "build=$context")
   fi
-  local started log; started=$(now); log=$(mktemp)
+  local started log previous; started=$(now); log=$(mktemp)
+  previous=$("$ENGINE" image inspect --format '{{.Id}}' "$IMAGE" 2>/dev/null || true)
   say "building $IMAGE"
   if ! "$ENGINE" build "${args[@]}" -f Dockerfile . > "$log" 2>&1; then
     tail -40 "$log" >&2; rm -f "$log"
     die "building the image failed (the build's last lines above)"
   fi
   rm -f "$log"
+  # The image this build replaced, now untagged: removed unless a container still uses it.
+  if [ -n "$previous" ] && [ "$previous" != "$("$ENGINE" image inspect --format '{{.Id}}' "$IMAGE")" ] \
+    && [ -z "$("$ENGINE" image inspect --format '{{join .RepoTags ","}}' "$previous" 2>/dev/null)" ]; then
+    "$ENGINE" rmi "$previous" >/dev/null 2>&1 || true
+  fi
   say "built $IMAGE in $(since "$started") s: $(image_size) MB"
 }
 
