@@ -39,9 +39,8 @@ public final class SourceRefresher: Sendable {
         let names = SourceRefreshPolicy.unreachable(sources).map(\.name)
         let outcome: Outcome
         do {
-            let run = try CapturedRun.run(client.executable, arguments: ["-h", client.socket, "refresh"], timeout: client.timeout)
-            let answer = (run.stdout + run.stderr).split(separator: "\n").first.map(String.init) ?? ""
-            outcome = run.status == .exited(0) ? .refreshed(unreachable: names) : .failed(answer.isEmpty ? "\(run.status)" : answer)
+            try client.command(["refresh"])
+            outcome = .refreshed(unreachable: names)
         } catch {
             outcome = .failed(error.description)
         }
