@@ -221,13 +221,16 @@ ok "$first stopped (the selected relay): the gateway lost it in $(since "$t") s 
 
 second=""
 for r in "${RELAYS[@]}"; do [ "$r" != "$first" ] && { second=$r; break; }; done
+second_ip=$(ip_of "$second")
 dock stop "$second" >/dev/null
 took=$(wait_state chrony-main unhealthy "one relay left, NTP_MIN_SOURCES=2") || exit 1
 ok "$second stopped too: the gateway turned unhealthy after $took s (one relay, below NTP_MIN_SOURCES=2)"
 
 dock start "$first" "$second" >/dev/null
 took=$(wait_state chrony-main healthy "relays back") || exit 1
-ok "$first and $second started again: the gateway is healthy again after $took s"
+moved="the same addresses"
+[ "$(ip_of "$first") $(ip_of "$second")" != "$first_ip $second_ip" ] && moved="new addresses, found again by name"
+ok "$first and $second started again ($moved): the gateway is healthy again after $took s"
 
 # ---- the demo client prints samples --------------------------------------------------------
 t=$(now)
