@@ -52,7 +52,9 @@ struct RunCommand: AsyncParsableCommand {
             let servedTimeAt = health.checkServedTime ? plan.chrony.servedTimeCheckAddress : nil
             let supervisor = Supervisor(
                 chrony: plan.chrony, supervision: plan.supervision, command: plan.command,
-                observer: ChronycObserver(client: plan.chronyc, servedTimeAt: servedTimeAt),
+                observer: ChronycObserver(
+                    client: plan.chronyc, servedTimeAt: servedTimeAt,
+                    refresher: SourceRefreshPolicy.applies(to: plan.chrony) ? SourceRefresher(client: plan.chronyc, logger: logger) : nil),
                 notifier: notifier, health: HealthPolicy(settings: plan.chrony, thresholds: health.thresholds),
                 metrics: metrics,
                 accelerator: plan.chrony.role == .gateway

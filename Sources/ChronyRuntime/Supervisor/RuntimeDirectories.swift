@@ -24,7 +24,10 @@ public enum RuntimeDirectories {
     }
 
     /// Creates `path` and its missing parents (0755), then sets the mode and owner of `path`
-    /// itself, whether it was new or not.
+    /// itself, whether it was new or not. The mode is set before the owner (once the chrony
+    /// user owns it, root may change its mode only with CAP_FOWNER, which a hardened container
+    /// does not grant), and neither is touched when already right (a directory on a
+    /// read-only file system, such as the image's conf.d, is left as it is).
     static func makeDirectory(_ path: String, mode: mode_t, owner: ChronyAccount?) throws(RunSetupError) {
         var prefix = ""
         for component in path.split(separator: "/") {
@@ -37,13 +40,13 @@ public enum RuntimeDirectories {
         guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
             throw RunSetupError("\(path) exists and is not a directory")
         }
+        guard info.st_mode & 0o7777 == mode || chmod(path, mode) == 0 else {
+            throw RunSetupError("cannot set the mode of \(path): \(String(cString: strerror(errno)))")
+        }
         if let owner, info.st_uid != owner.uid || info.st_gid != owner.gid {
             guard chown(path, owner.uid, owner.gid) == 0 else {
                 throw RunSetupError("cannot give \(path) to \(owner.name): \(String(cString: strerror(errno)))")
             }
-        }
-        guard chmod(path, mode) == 0 else {
-            throw RunSetupError("cannot set the mode of \(path): \(String(cString: strerror(errno)))")
         }
     }
 }

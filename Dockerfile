@@ -1,0 +1,78 @@
+# chronyvisor: chrony in a container, supervised by one Swift binary.
+#
+#   docker build -t chronyvisor .                     (Docker with BuildKit and a registry)
+#   scripts/run.sh                                    (builds this file, with or without a registry)
+#
+# Two stages. `build` compiles chronyvisor in the official Swift image, release mode, with the
+# Swift standard library linked statically, and strips it. The runtime stage is Debian slim
+# with chrony, tzdata (leap seconds: `leapsectz right/UTC`) and libsystemd (sd_notify), the
+# binary and the chrony.conf templates. Where no registry can be reached, scripts/run.sh
+# builds the binary on the host and replaces the `build` stage with
+# `--build-context build=DIR` (DIR/out/chronyvisor), so the Swift image is not needed.
+
+# The Swift toolchain the project is developed with (6.3); any 6.1 or later builds it.
+ARG SWIFT_IMAGE=swift:6.3-bookworm
+ARG DEBIAN_RELEASE=bookworm
+
+FROM ${SWIFT_IMAGE} AS build
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libsystemd-dev pkg-config binutils \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+COPY . .
+RUN swift build -c release --static-swift-stdlib --product chronyvisor \
+ && mkdir -p /out \
+ && strip -o /out/chronyvisor "$(swift build -c release --static-swift-stdlib --show-bin-path)/chronyvisor"
+
+FROM debian:${DEBIAN_RELEASE}-slim
+
+# chrony creates its user `_chrony`; chronyd drops to it after binding port 123 (-u).
+# Nothing here starts a service: invoke-rc.d finds no init in an image build.
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chrony tzdata libsystemd0 \
+ && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /var/log/apt /var/log/dpkg.log /var/log/alternatives.log \
+ && rm -f /etc/chrony/chrony.conf \
+ && mkdir -p /etc/chrony/conf.d
+
+COPY --from=build /out/chronyvisor /usr/local/bin/chronyvisor
+COPY conf-templates/ /usr/share/chronyvisor/conf-templates/
+
+# The generated chrony.conf lives on the run tmpfs next to chronyd's socket and pid file: it
+# is written anew at every start, so the image's /etc stays read-only (own directives go in
+# /etc/chrony/conf.d, mounted read-only). The state directory keeps the drift file.
+ENV CHRONY_CONF=/run/chronyvisor/chrony.conf \
+    CHRONY_RUN_DIR=/run/chrony \
+    CHRONY_STATE_DIR=/var/lib/chrony \
+    CHRONY_CONF_DIR=/etc/chrony/conf.d \
+    CHRONYVISOR_TEMPLATES=/usr/share/chronyvisor/conf-templates
+
+EXPOSE 123/udp
+
+# Sync-aware health: exit 0 while chronyd serves time it can vouch for, 1 otherwise.
+#  interval 10s   one exec of the binary and a chronyc round trip over the Unix socket (a few
+#                 ms); a lost sync shows within about half a minute.
+#  timeout 5s     the check's own chronyc calls time out well before; 5 s only guards against
+#                 a host too loaded to schedule the check.
+#  start-period 60s  a relay needs DNS plus chronyd's iburst (four polls two seconds apart)
+#                 and source selection before it syncs; failures until then do not count,
+#                 and the first success marks the container healthy at once, so dependants
+#                 wait only as long as needed.
+#  retries 3      three failures in a row (about 30 s) before unhealthy: one slow check or
+#                 one missed poll does not flap the state or restart dependants.
+HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
+    CMD ["chronyvisor", "health"]
+
+ENTRYPOINT ["chronyvisor", "run"]
+
+# Last, so that a new version does not rebuild the layers above. Filled in by
+# scripts/run.sh from git (empty when built otherwise).
+ARG DEBIAN_RELEASE
+ARG VERSION=dev
+ARG REVISION=
+ARG SOURCE=
+LABEL org.opencontainers.image.title="chronyvisor" \
+      org.opencontainers.image.description="chrony NTP server supervised by chronyvisor: a relay or gateway of the NTP stand, sync-aware health check, status in chronyc's format, Prometheus metrics" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}" \
+      org.opencontainers.image.source="${SOURCE}" \
+      org.opencontainers.image.base.name="docker.io/library/debian:${DEBIAN_RELEASE}-slim"

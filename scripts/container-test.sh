@@ -1,0 +1,251 @@
+#!/usr/bin/env bash
+# The stand's container test: builds the real image from the real Dockerfile and starts the
+# real docker-compose.yaml with podman, plus Tests/Container/docker-compose.test.yaml: a
+# local reference server (chronyd, `local stratum 1`) that the relays use instead of the
+# public upstream. No public server is contacted; every chronyd runs with -x.
+#
+# It checks that every service becomes healthy in dependency order, that the gateway
+# selects a relay at relay stratum + 1, that the host gets the time from the published port
+# (ntpdate -q and chronyvisor probe, offset under 1 ms), that `chronyvisor status` prints
+# the overview, that the gateway stays healthy with two relays of three and turns unhealthy
+# with one (NTP_MIN_SOURCES=2) and heals when they return, that the demo client prints
+# samples, and that `docker stop` ends the gateway within the grace with status 0.
+#
+# It removes everything it started: containers, network, podman's API service and health
+# loop (by pid), netavark's firewall chains and ip_forward as they were.
+# Installs podman & co. from the distribution's packages when missing (Debian, root).
+# Usage: scripts/container-test.sh   (scripts/test.sh runs it; CHRONYVISOR_SKIP_CONTAINER_TEST=1 skips it there)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SCRIPT_NAME=container-test
+. scripts/lib/common.sh
+. scripts/lib/podman-install.sh
+. scripts/lib/engine.sh
+. scripts/lib/image.sh
+. scripts/lib/stand.sh
+
+PROJECT=chronyvisor-test
+COMPOSE_ARGS=(-f docker-compose.yaml -f Tests/Container/docker-compose.test.yaml)
+export CHRONYVISOR_ENGINE=podman
+export CHRONYVISOR_IMAGE=$IMAGE
+export NTP_UPSTREAM=ntp-reference RELAY_LOCAL_STRATUM= GATEWAY_MIN_SOURCES=2
+# ntpdate asks port 123 only: the gateway is published on a loopback address of its own.
+export NTP_HOST_ADDRESS=${CHRONYVISOR_TEST_ADDRESS:-127.0.0.123} NTP_HOST_PORT=123
+RELAYS=(chrony-local1 chrony-local2 chrony-local3)
+LIMIT=${CHRONYVISOR_TEST_WAIT:-240}   # seconds any one wait may take before the test fails
+
+test_started=$(now)
+passed=0
+timings=()
+ok() { passed=$((passed + 1)); printf 'ok %d - %s\n' "$passed" "$*"; }
+fail() {   # prints to stderr: also from inside $( ), whose exit the caller passes on
+  printf 'not ok - %s\n' "$*" >&2
+  stand_dump_logs "$PROJECT" 2>&1 | sed 's/^/# /' >&2
+  exit 1
+}
+
+# The docker CLI against podman's API where it exists (what users type), else podman.
+dock() { if have docker; then docker "$@"; else podman "$@"; fi; }
+
+started_here=0
+cleanup() {
+  local rc=$?
+  if [ "$started_here" = 1 ]; then
+    compose --profile demo down --remove-orphans --timeout 15 >/dev/null 2>&1 || true
+    engine_teardown "$PROJECT"
+    if podman network exists "${PROJECT}_ntp_network" 2>/dev/null; then
+      say "warning: network ${PROJECT}_ntp_network is still there"; rc=1
+    fi
+  fi
+  if [ "$rc" = 0 ]; then
+    say "passed $passed checks in $(since "$test_started") s (${timings[*]})"
+  else
+    say "FAILED after $(since "$test_started") s"
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---- preparation ------------------------------------------------------------------------
+is_debian_family && is_root && bash scripts/install-deps.sh
+have ntpdate || die "ntpdate (Debian: ntpsec-ntpdate) is needed; scripts/install-deps.sh installs it"
+engine_choose
+have python3 || die "python3 is needed (to read chronyvisor probe's JSON)"
+for c in ntp-reference "${RELAYS[@]}" chrony-main ntp-user; do
+  if podman container exists "$c"; then
+    die "a container named $c exists already (a stand from scripts/run.sh?): remove it first (scripts/down.sh)"
+  fi
+done
+host_port_free "$NTP_HOST_ADDRESS" "$NTP_HOST_PORT" \
+  || die "UDP $NTP_HOST_ADDRESS:$NTP_HOST_PORT is in use: set CHRONYVISOR_TEST_ADDRESS to a free 127.x.y.z"
+
+# From here on, what the test changes is undone at exit (the host's state is saved before the
+# image build, whose network already turns on ip_forward and adds netavark's chains).
+started_here=1
+engine_setup "$PROJECT"
+
+t=$(now); base_image_ensure; timings+=("base image $(since "$t") s")
+t=$(now); image_build; timings+=("image build $(since "$t") s")
+say "image $IMAGE: $(image_size) MB"
+
+# ---- every service healthy, in dependency order -------------------------------------------
+# The order is checked without racing: whenever a dependant exists, each of its dependencies
+# must already be healthy (compose creates a dependant only then, and none turns unhealthy).
+declare -A DEPENDS=(
+  [chrony-local1]=ntp-reference [chrony-local2]=ntp-reference [chrony-local3]=ntp-reference
+  [chrony-main]="${RELAYS[*]}" [ntp-user]=chrony-main
+)
+t=$(now)
+up_log=$(mktemp)
+compose --profile demo up -d > "$up_log" 2>&1 &
+up_pid=$!
+up_rc=
+while true; do
+  if [ -z "$up_rc" ] && ! kill -0 "$up_pid" 2>/dev/null; then up_rc=0; wait "$up_pid" || up_rc=$?; fi
+  for d in "${!DEPENDS[@]}"; do
+    [ -n "$(service_container "$d")" ] || continue
+    for dep in ${DEPENDS[$d]}; do
+      s=$(service_state "$dep")
+      [ "$s" = healthy ] || fail "$d was created while its dependency $dep was $s"
+    done
+  done
+  states=""; all=1
+  for s in ntp-reference "${RELAYS[@]}" chrony-main ntp-user; do
+    st=$(service_state "$s"); states+="$s=$st "
+    case "$st" in healthy) ;; running) [ "$s" = ntp-user ] || all=0 ;; *) all=0 ;; esac
+  done
+  [ "$up_rc" = 0 ] && [ "$all" = 1 ] && break
+  if [ -n "$up_rc" ] && [ "$up_rc" != 0 ]; then cat "$up_log"; fail "compose up failed (states: $states)"; fi
+  awk -v a="$(since "$t")" -v l="$LIMIT" 'BEGIN { exit !(a > l) }' && fail "not healthy after $LIMIT s: $states"
+  sleep 0.5
+done
+rm -f "$up_log"
+timings+=("up to healthy $(since "$t") s")
+ok "every service healthy in dependency order ($(since "$t") s): reference, relays, gateway, then the demo client"
+
+# ---- the gateway selects a relay, at relay stratum + 1 -----------------------------------
+ip_of() { podman inspect --format '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' "$1"; }
+relay_of_ip() { local r; for r in "${RELAYS[@]}"; do [ "$(ip_of "$r")" = "$1" ] && { echo "$r"; return; }; done; }
+# chronyc -c tracking: refid,address,stratum,...; sources: mode,state,address,stratum,poll,reach,...
+tracking_field() { podman exec "$1" chronyc -c -n tracking | cut -d, -f"$2"; }
+selected=""
+for _ in $(seq 1 30); do
+  addr=$(podman exec chrony-main chronyc -c -n sources | awk -F, '$2 == "*" { print $3 }')
+  [ -n "$addr" ] && selected=$(relay_of_ip "$addr")
+  [ -n "$selected" ] && break
+  sleep 1
+done
+[ -n "$selected" ] || fail "the gateway selected no relay: $(podman exec chrony-main chronyc -n sources)"
+gw_stratum=$(tracking_field chrony-main 3)
+relay_stratum=$(tracking_field "$selected" 3)
+[ "$relay_stratum" = 2 ] || fail "$selected is at stratum $relay_stratum, expected 2 (the reference is at 1)"
+[ "$gw_stratum" = $((relay_stratum + 1)) ] || fail "gateway stratum $gw_stratum, expected $((relay_stratum + 1)) (relay $selected at $relay_stratum)"
+ok "the gateway selected $selected ($addr) and serves stratum $gw_stratum = relay stratum $relay_stratum + 1"
+
+# ---- the host gets the time from the published port --------------------------------------
+# ntpdate takes one sample per run, and the first packets through a new NAT path can be slow
+# (conntrack, ARP): three runs, each must answer at the gateway's stratum, and the one with
+# the shortest round trip (the smallest +/-, as NTP clients choose) must be within 1 ms.
+best="" best_err=""
+for _ in 1 2 3; do
+  out=$(ntpdate -q "$NTP_HOST_ADDRESS" 2>&1) || fail "ntpdate -q $NTP_HOST_ADDRESS failed: $out"
+  # 2026-11-27 03:33:50.694027 (+0000) +0.000075 +/- 0.000198 127.0.0.123 s3 no-leap
+  line=$(grep -E "^[0-9-]+ [0-9:.]+ \([+-][0-9]+\) [-+][0-9.]+ \+/- [0-9.]+ " <<< "$out" | tail -1)
+  [ -n "$line" ] || fail "ntpdate -q: no time in its output: $out"
+  grep -q " s$gw_stratum " <<< "$line" || fail "ntpdate -q: expected stratum $gw_stratum: $line"
+  err=$(awk '{ print $6 }' <<< "$line")
+  if [ -z "$best" ] || awk -v a="$err" -v b="$best_err" 'BEGIN { exit !(a + 0 < b + 0) }'; then
+    best=$line; best_err=$err
+  fi
+done
+offset=$(awk '{ print $4 }' <<< "$best")
+awk -v o="$offset" 'BEGIN { o = o + 0; exit !((o < 0 ? -o : o) < 0.001) }' \
+  || fail "ntpdate -q: offset $offset s is not under 1 ms (best of three: $best)"
+ok "ntpdate -q $NTP_HOST_ADDRESS (published port): offset $offset s +/- $best_err, stratum $gw_stratum"
+
+# chronyvisor probe from the host's network namespace, in the image (no capability needed).
+out=$(podman run --rm --network host --cap-drop ALL --read-only --entrypoint chronyvisor "$IMAGE" \
+  probe "$NTP_HOST_ADDRESS" --port "$NTP_HOST_PORT" --count 3 --interval 1 --json 2>&1) \
+  || fail "chronyvisor probe $NTP_HOST_ADDRESS failed: $out"
+verdict=$(python3 -c '
+import json, sys
+lines = [json.loads(l) for l in sys.stdin if l.startswith("{")]
+samples = [l for l in lines if l.get("type") == "sample"]
+if len(samples) < 3:
+    print("expected 3 samples, got %d" % len(samples)); sys.exit(1)
+if any(s["stratum"] != int(sys.argv[1]) for s in samples):
+    print("stratum %s, expected %s" % ([s["stratum"] for s in samples], sys.argv[1])); sys.exit(1)
+best = min(samples, key=lambda s: s["delay"])   # the sample an NTP client would trust
+if abs(best["offset"]) >= 0.001:
+    print("offset %.6f s (delay %.6f s) is not under 1 ms" % (best["offset"], best["delay"])); sys.exit(1)
+print("3 samples, offset %.6f s at the shortest delay %.6f s (largest offset %.6f s)"
+      % (best["offset"], best["delay"], max(abs(s["offset"]) for s in samples)))' "$gw_stratum" <<< "$out") \
+  || fail "chronyvisor probe: $verdict: $out"
+ok "chronyvisor probe $NTP_HOST_ADDRESS --port $NTP_HOST_PORT: $verdict, stratum $gw_stratum"
+
+# ---- chronyvisor status in the gateway ---------------------------------------------------
+out=$(dock exec chrony-main chronyvisor status 2>&1) || fail "docker exec chrony-main chronyvisor status failed: $out"
+grep -q '^Reference ID    : [0-9A-F]\{8\} (' <<< "$out" || fail "status: no tracking block (Reference ID): $out"
+grep -q "^Stratum         : $gw_stratum\$" <<< "$out" || fail "status: no 'Stratum : $gw_stratum' line: $out"
+grep -q '^MS Name/IP address         Stratum Poll Reach LastRx Last sample' <<< "$out" || fail "status: no sources table header: $out"
+grep -q '^\^\* ' <<< "$out" || fail "status: no selected source (^*) in the sources table: $out"
+ok "docker exec chrony-main chronyvisor status prints the tracking block and the sources table"
+
+# ---- two relays of three keep the gateway healthy; one does not; they heal it -------------
+gateway_health_now() { podman healthcheck run chrony-main >/dev/null 2>&1 && echo healthy || echo unhealthy; }
+wait_state() {   # SERVICE STATE WHAT
+  local t0; t0=$(now)
+  until [ "$(service_state "$1")" = "$2" ]; do
+    awk -v a="$(since "$t0")" -v l="$LIMIT" 'BEGIN { exit !(a > l) }' && fail "$1 not $2 after $LIMIT s ($3)"
+    sleep 1
+  done
+  echo "$(since "$t0")"
+}
+# Missed its last three polls in the gateway's eyes (reach register, octal, low 3 bits).
+source_lost() {
+  podman exec chrony-main chronyc -c -n sources | awk -F, -v a="$1" '$3 == a { r = $6 } END { exit !(r != "" && substr(r, length(r), 1) == "0") }'
+}
+
+first=$selected
+first_ip=$(ip_of "$first")
+dock stop "$first" >/dev/null
+t=$(now)
+until source_lost "$first_ip"; do
+  awk -v a="$(since "$t")" -v l="$LIMIT" 'BEGIN { exit !(a > l) }' && fail "the gateway still hears $first after $LIMIT s"
+  sleep 1
+done
+[ "$(gateway_health_now)" = healthy ] || fail "with $first stopped (two relays left) the gateway's health check fails"
+[ "$(service_state chrony-main)" = healthy ] || fail "with $first stopped the gateway is $(service_state chrony-main)"
+ok "$first stopped (the selected relay): the gateway lost it in $(since "$t") s and stays healthy on two relays"
+
+second=""
+for r in "${RELAYS[@]}"; do [ "$r" != "$first" ] && { second=$r; break; }; done
+second_ip=$(ip_of "$second")
+dock stop "$second" >/dev/null
+took=$(wait_state chrony-main unhealthy "one relay left, NTP_MIN_SOURCES=2") || exit 1
+ok "$second stopped too: the gateway turned unhealthy after $took s (one relay, below NTP_MIN_SOURCES=2)"
+
+dock start "$first" "$second" >/dev/null
+took=$(wait_state chrony-main healthy "relays back") || exit 1
+moved="the same addresses"
+[ "$(ip_of "$first") $(ip_of "$second")" != "$first_ip $second_ip" ] && moved="new addresses, found again by name"
+ok "$first and $second started again ($moved): the gateway is healthy again after $took s"
+
+# ---- the demo client prints samples --------------------------------------------------------
+t=$(now)
+until [ "$(dock logs ntp-user 2>&1 | grep -cE '^\[[0-9]+\] .*offset')" -ge 2 ]; do
+  awk -v a="$(since "$t")" -v l=60 'BEGIN { exit !(a > l) }' && fail "the demo client printed no samples: $(dock logs --tail 10 ntp-user 2>&1)"
+  sleep 1
+done
+ok "the demo client prints samples: $(dock logs ntp-user 2>&1 | grep -E '^\[[0-9]+\] .*offset' | tail -1)"
+
+# ---- docker stop of the gateway: within the grace, status 0 -------------------------------
+grace=$(podman inspect --format '{{.Config.StopTimeout}}' chrony-main)
+t=$(now)
+dock stop chrony-main >/dev/null
+stop_took=$(since "$t")
+code=$(podman inspect --format '{{.State.ExitCode}}' chrony-main)
+[ "$code" = 0 ] || fail "docker stop chrony-main: exit status $code (137 means killed after the ${grace} s grace)"
+timings+=("gateway stop ${stop_took} s")
+ok "docker stop chrony-main: exited with status 0 in $stop_took s (grace ${grace} s)"

@@ -1,0 +1,185 @@
+# The container engine the stand runs on: Docker (engine + Compose v2) or podman (with its
+# Docker-compatible API service and docker-compose). Source it after common.sh and
+# podman-install.sh. engine_setup sets ENGINE (docker|podman) and COMPOSE (the compose
+# command as an array); with podman it starts what the stand needs and records it under
+# state_dir PROJECT so that engine_teardown stops exactly that.
+
+ENGINE=
+COMPOSE=()
+
+docker_engine_usable() { have docker && docker info >/dev/null 2>&1 && docker compose version >/dev/null 2>&1; }
+
+# Chooses the engine: a running Docker engine with Compose v2, else podman (installed from
+# the distribution's packages on a Debian-family host as root). Dies saying what is missing.
+engine_choose() {
+  if [ "${CHRONYVISOR_ENGINE:-auto}" != podman ] && docker_engine_usable; then
+    ENGINE=docker; COMPOSE=(docker compose); return 0
+  fi
+  if [ "${CHRONYVISOR_ENGINE:-auto}" = docker ]; then
+    die "CHRONYVISOR_ENGINE=docker, but no Docker engine with Compose v2 answers (docker info; docker compose version)"
+  fi
+  if ! have podman || [ -n "$(podman_missing_packages | sed '/^$/d')" ]; then
+    if is_debian_family && is_root; then
+      if have docker && ! docker info >/dev/null 2>&1; then
+        say "the docker command is here but no Docker engine answers; using podman instead"
+      fi
+      podman_install
+    elif ! have podman; then
+      if have docker && docker info >/dev/null 2>&1; then
+        die "Docker answers but Compose v2 is missing: install the Compose plugin (https://docs.docker.com/compose/install/linux/), or podman"
+      fi
+      die "no container engine: install Docker Engine with the Compose plugin (https://docs.docker.com/engine/install/) or podman with docker-compose (Debian/Ubuntu as root: apt-get install podman docker-compose; or run this script as root to have it done)"
+    fi
+  fi
+  ENGINE=podman
+  is_root && podman_configure
+  if have docker-compose; then
+    COMPOSE=(docker-compose)
+  elif have docker && docker compose version >/dev/null 2>&1; then
+    COMPOSE=(docker compose)
+  else
+    die "podman is here but no compose tool: install docker-compose (Debian/Ubuntu: apt-get install docker-compose)"
+  fi
+}
+
+# podman: the Docker-compatible API service for compose, on a socket of this project.
+podman_service_start() {
+  local dir=$1 sock=$1/podman.sock
+  if [ -S "$sock" ] && [ -f "$dir/service.pid" ] && kill -0 "$(cat "$dir/service.pid")" 2>/dev/null; then
+    export DOCKER_HOST=unix://$sock; return 0
+  fi
+  rm -f "$sock"
+  setsid podman system service --time=0 "unix://$sock" > "$dir/service.log" 2>&1 < /dev/null &
+  echo $! > "$dir/service.pid"
+  local i
+  for i in $(seq 1 100); do
+    [ -S "$sock" ] && break
+    sleep 0.1
+  done
+  [ -S "$sock" ] || { cat "$dir/service.log" >&2; die "podman's API service did not start (log above)"; }
+  export DOCKER_HOST=unix://$sock
+}
+
+# podman without systemd runs no health checks by itself (it would use systemd timers): run
+# them every 2 s for the project's containers, in the background, until stopped.
+health_ticker_start() {
+  local dir=$1 project=$2
+  [ -d /run/systemd/system ] && return 0
+  if [ -f "$dir/ticker.pid" ] && kill -0 "$(cat "$dir/ticker.pid")" 2>/dev/null; then return 0; fi
+  setsid bash "$(dirname "${BASH_SOURCE[0]}")/health-ticker.sh" "$project" > "$dir/ticker.log" 2>&1 < /dev/null &
+  echo $! > "$dir/ticker.pid"
+}
+
+# Remembers what netavark changes on the host the first time, so teardown can put it back.
+host_state_save() {
+  local dir=$1
+  [ -f "$dir/ip_forward" ] || cat /proc/sys/net/ipv4/ip_forward > "$dir/ip_forward"
+  if [ ! -f "$dir/netavark-chains-before" ]; then
+    netavark_chains > "$dir/netavark-chains-before"
+  fi
+}
+
+# NETAVARK chains in the filter and nat tables, as `table chain` lines.
+netavark_chains() {
+  have iptables || return 0
+  local t
+  for t in filter nat; do
+    iptables -t "$t" -S 2>/dev/null | awk -v t="$t" '$1 == "-N" && $2 ~ /^NETAVARK/ { print t, $2 }'
+  done
+}
+
+# Sets up the engine for PROJECT: ENGINE, COMPOSE, and for podman the API service
+# (DOCKER_HOST), the health ticker and the saved host state.
+engine_setup() {
+  local project=$1
+  engine_choose
+  if [ "$ENGINE" = podman ]; then
+    local dir; dir=$(state_dir "$project")
+    mkdir -p "$dir"
+    is_root && host_state_save "$dir"
+    podman_service_start "$dir"
+    health_ticker_start "$dir" "$project"
+  fi
+}
+
+# Removes whatever of PROJECT compose left behind (a container caught restarting, its
+# network), by the labels compose put on them.
+podman_project_remove() {
+  local project=$1 ids net
+  ids=$(podman ps -aq --filter "label=com.docker.compose.project=$project" 2>/dev/null || true)
+  if [ -n "$ids" ]; then
+    # shellcheck disable=SC2086
+    podman rm -f -t 5 $ids >/dev/null 2>&1 || true
+  fi
+  for net in $(podman network ls -q --filter "label=com.docker.compose.project=$project" 2>/dev/null || true); do
+    podman network rm -f "$net" >/dev/null 2>&1 || true
+  done
+}
+
+# Stops what engine_setup started for PROJECT (by the pids it recorded) and, once no
+# container runs anymore, puts back what netavark changed on the host: its iptables chains
+# (only those that were not there before) and net.ipv4.ip_forward.
+engine_teardown() {
+  local project=$1 dir; dir=$(state_dir "$project")
+  podman_project_remove "$project"
+  [ -d "$dir" ] || return 0
+  local f pid
+  for f in ticker.pid service.pid; do
+    [ -f "$dir/$f" ] || continue
+    pid=$(cat "$dir/$f")
+    if kill -0 "$pid" 2>/dev/null; then
+      kill "$pid" 2>/dev/null || true
+      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      kill -9 "$pid" 2>/dev/null || true
+    fi
+    rm -f "$dir/$f"
+  done
+  rm -f "$dir/podman.sock"
+  if is_root && have podman && [ -z "$(podman ps -q 2>/dev/null)" ]; then
+    netavark_cleanup "$dir/netavark-chains-before"
+    if [ -f "$dir/ip_forward" ]; then
+      local before; before=$(cat "$dir/ip_forward")
+      if [ "$(cat /proc/sys/net/ipv4/ip_forward)" != "$before" ]; then
+        echo "$before" > /proc/sys/net/ipv4/ip_forward
+        say "restored net.ipv4.ip_forward=$before"
+      fi
+    fi
+    rm -rf "$dir"
+  elif is_root && have podman; then
+    say "other containers still run: leaving netavark's firewall chains and ip_forward as they are"
+    rm -f "$dir"/*.log
+  fi
+}
+
+# Deletes the NETAVARK chains that were not there before (listed in BEFORE), with the rules
+# that jump to them from other chains.
+netavark_cleanup() {
+  local before=$1 table chain
+  have iptables || return 0
+  local ours=()
+  while read -r table chain; do
+    [ -n "$chain" ] || continue
+    grep -qx "$table $chain" "$before" 2>/dev/null && continue
+    ours+=("$table $chain")
+  done < <(netavark_chains)
+  [ ${#ours[@]} -eq 0 ] && return 0
+  local entry parent num
+  for entry in "${ours[@]}"; do
+    table=${entry% *}; chain=${entry#* }
+    # Rules in other chains that jump to this one, deleted by number, last first.
+    for parent in $(iptables -t "$table" -S | awk -v c="$chain" '$1 == "-A" && $0 ~ ("-j " c "( |$)") { print $2 }' | sort -u); do
+      for num in $(iptables -t "$table" -L "$parent" -n --line-numbers | awk -v c="$chain" '$2 == c { print $1 }' | sort -rn); do
+        iptables -t "$table" -D "$parent" "$num" 2>/dev/null || true
+      done
+    done
+  done
+  for entry in "${ours[@]}"; do
+    table=${entry% *}; chain=${entry#* }
+    iptables -t "$table" -F "$chain" 2>/dev/null || true
+  done
+  for entry in "${ours[@]}"; do
+    table=${entry% *}; chain=${entry#* }
+    iptables -t "$table" -X "$chain" 2>/dev/null || true
+  done
+  say "removed netavark's firewall chains (${#ours[@]})"
+}

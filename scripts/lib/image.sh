@@ -1,0 +1,144 @@
+# Building the chronyvisor image: the base image, the binary and the image itself.
+# Source it after common.sh; ENGINE (podman or docker) says which engine builds. Works with a
+# registry (pulls debian and the official Swift image) and without one (debootstrap from the
+# host's Debian mirror; the binary built on the host and handed in with --build-context).
+
+IMAGE=${CHRONYVISOR_IMAGE:-localhost/chronyvisor:latest}
+# The Debian release of the runtime stage (Dockerfile ARG DEBIAN_RELEASE).
+DEBIAN_RELEASE=${DEBIAN_RELEASE:-bookworm}
+BASE_IMAGE=docker.io/library/debian:${DEBIAN_RELEASE}-slim
+# The build stage's image (Dockerfile ARG SWIFT_IMAGE).
+SWIFT_IMAGE=${SWIFT_IMAGE:-docker.io/library/swift:6.3-bookworm}
+# CHRONYVISOR_OFFLINE=1 never pulls (air-gapped: no attempt to reach a registry at all).
+CHRONYVISOR_OFFLINE=${CHRONYVISOR_OFFLINE:-auto}
+
+# The first Debian archive URI this host's apt uses (deb822 or one-line format).
+debian_mirror() {
+  local uri
+  uri=$(grep -hs '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}' | grep -v -- '-security' | grep '/debian/\?$' | head -1)
+  [ -n "$uri" ] || uri=$(grep -hs '^deb ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null | awk '{ for (i = 2; i <= NF; i++) if ($i !~ /^\[/) { print $i; exit } }' | grep -v -- '-security' | grep '/debian/\?$' | head -1)
+  printf '%s\n' "${uri:-http://deb.debian.org/debian}"
+}
+
+# The host's Debian security archive URI, if it uses one.
+debian_security_mirror() {
+  grep -hs '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}' | grep -- '-security/\?$' | head -1
+}
+
+# Pulls an image unless offline; fails fast where no registry answers.
+try_pull() {
+  [ "$CHRONYVISOR_OFFLINE" = 1 ] && return 1
+  say "pulling $1"
+  with_timeout "${CHRONYVISOR_PULL_TIMEOUT:-600}" "$ENGINE" pull -q "$1" >/dev/null 2>&1
+}
+
+image_exists() { "$ENGINE" image inspect "$1" >/dev/null 2>&1; }
+
+# Makes sure the runtime stage's base image exists: present already (kept from an earlier
+# run), pulled, or built with debootstrap from the host's Debian mirror and tagged under the
+# official name so that an unchanged `FROM debian:<release>-slim` resolves locally.
+base_image_ensure() {
+  image_exists "$BASE_IMAGE" && return 0
+  try_pull "$BASE_IMAGE" && return 0
+  have debootstrap || die "no registry answered for $BASE_IMAGE and debootstrap is missing (Debian: apt-get install debootstrap)"
+  is_root || die "no registry answered for $BASE_IMAGE; building it with debootstrap needs root"
+  local mirror security rootfs started
+  mirror=$(debian_mirror); security=$(debian_security_mirror)
+  started=$(now)
+  say "no registry: building $BASE_IMAGE with debootstrap from $mirror"
+  rootfs=$(mktemp -d /var/tmp/chronyvisor-rootfs.XXXXXX)
+  if ! debootstrap --variant=minbase "$DEBIAN_RELEASE" "$rootfs" "$mirror" > "$rootfs.log" 2>&1; then
+    tail -20 "$rootfs.log" >&2; rm -rf "$rootfs" "$rootfs.log"
+    die "debootstrap of $DEBIAN_RELEASE from $mirror failed"
+  fi
+  rm -f "$rootfs.log"
+  {
+    echo "deb $mirror $DEBIAN_RELEASE main"
+    echo "deb $mirror $DEBIAN_RELEASE-updates main"
+    [ -n "$security" ] && echo "deb $security $DEBIAN_RELEASE-security main"
+  } > "$rootfs/etc/apt/sources.list"
+  # The mirror may be a snapshot whose Release files have expired.
+  printf 'Acquire::Check-Valid-Until "false";\nAcquire::Check-Date "false";\n' > "$rootfs/etc/apt/apt.conf.d/10chronyvisor-mirror"
+  # Slim as the official -slim images are: no documentation, manuals or translations, now
+  # and for every package installed later (dpkg path excludes); no apt caches.
+  cat > "$rootfs/etc/dpkg/dpkg.cfg.d/docker-slim" <<'SLIM'
+path-exclude /usr/share/doc/*
+path-include /usr/share/doc/*/copyright
+path-exclude /usr/share/man/*
+path-exclude /usr/share/groff/*
+path-exclude /usr/share/info/*
+path-exclude /usr/share/lintian/*
+path-exclude /usr/share/linda/*
+path-exclude /usr/share/locale/*
+SLIM
+  find "$rootfs/usr/share/doc" -mindepth 2 ! -name copyright ! -type d -delete 2>/dev/null || true
+  find "$rootfs/usr/share/doc" -mindepth 1 -type d -empty -delete 2>/dev/null || true
+  rm -rf "$rootfs"/usr/share/man/* "$rootfs"/usr/share/groff/* "$rootfs"/usr/share/info/* \
+    "$rootfs"/usr/share/lintian/* "$rootfs"/usr/share/locale/* \
+    "$rootfs"/var/cache/apt/*.bin "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/* \
+    "$rootfs"/var/log/*.log "$rootfs"/var/log/apt/*
+  tar -C "$rootfs" -c . | "$ENGINE" import --change 'CMD ["bash"]' - "$BASE_IMAGE" >/dev/null
+  rm -rf "$rootfs"
+  say "built $BASE_IMAGE in $(since "$started") s"
+}
+
+# Builds chronyvisor on the host in release mode with the Swift standard library linked
+# statically, strips it and lays it out as the Dockerfile's build stage would (/out/chronyvisor),
+# under .build-release/. Prints the directory for --build-context.
+host_binary_build() {
+  local swift=swift
+  have swift || swift=/opt/swift/usr/bin/swift
+  [ -x "$(command -v "$swift")" ] || die "no registry answered for $SWIFT_IMAGE and no Swift toolchain is on this host: install Swift 6.1 or later (https://swift.org/install) or give the host access to a registry"
+  local started; started=$(now)
+  say "building chronyvisor on the host (release, static Swift standard library; minutes the first time)"
+  local log; log=$(mktemp)
+  if ! "$swift" build -c release --static-swift-stdlib --product chronyvisor --scratch-path .build-release > "$log" 2>&1; then
+    grep -E 'error:' "$log" | head -20 >&2; tail -5 "$log" >&2; rm -f "$log"
+    die "swift build failed (its errors above)"
+  fi
+  rm -f "$log"
+  local bin; bin=$("$swift" build -c release --static-swift-stdlib --scratch-path .build-release --show-bin-path)
+  mkdir -p .build-release/context/out
+  strip -o .build-release/context/out/chronyvisor "$bin/chronyvisor"
+  say "built chronyvisor in $(since "$started") s ($(du -h .build-release/context/out/chronyvisor | cut -f1) stripped)"
+  printf '%s\n' "$PWD/.build-release/context"
+}
+
+# Builds the image from the Dockerfile. The build stage runs in the official Swift image when
+# it is there or can be pulled; otherwise the binary is built on the host and replaces that
+# stage (--build-context; Docker needs BuildKit for it). podman builds in docker format: the
+# OCI format silently drops HEALTHCHECK.
+image_build() {
+  base_image_ensure
+  local args=(-t "$IMAGE" --build-arg "DEBIAN_RELEASE=$DEBIAN_RELEASE" --build-arg "SWIFT_IMAGE=$SWIFT_IMAGE")
+  if have git && git rev-parse --git-dir >/dev/null 2>&1; then
+    args+=(--build-arg "VERSION=$(git describe --always --dirty 2>/dev/null)"
+      --build-arg "REVISION=$(git rev-parse HEAD)"
+      --build-arg "SOURCE=$(git remote get-url origin 2>/dev/null || true)")
+  fi
+  [ "$ENGINE" = podman ] && args+=(--format docker --pull=never)
+  if [ "${CHRONYVISOR_BUILD:-auto}" = host ] || { ! image_exists "$SWIFT_IMAGE" && ! try_pull "$SWIFT_IMAGE"; }; then
+    say "no $SWIFT_IMAGE: the binary is built on this host instead"
+    local context; context=$(host_binary_build)
+    args+=(--build-context "build=$context")
+  fi
+  local started log previous; started=$(now); log=$(mktemp)
+  previous=$("$ENGINE" image inspect --format '{{.Id}}' "$IMAGE" 2>/dev/null || true)
+  say "building $IMAGE"
+  if ! "$ENGINE" build "${args[@]}" -f Dockerfile . > "$log" 2>&1; then
+    tail -40 "$log" >&2; rm -f "$log"
+    die "building the image failed (the build's last lines above)"
+  fi
+  rm -f "$log"
+  # The image this build replaced, now untagged: removed unless a container still uses it.
+  if [ -n "$previous" ] && [ "$previous" != "$("$ENGINE" image inspect --format '{{.Id}}' "$IMAGE")" ] \
+    && [ -z "$("$ENGINE" image inspect --format '{{join .RepoTags ","}}' "$previous" 2>/dev/null)" ]; then
+    "$ENGINE" rmi "$previous" >/dev/null 2>&1 || true
+  fi
+  say "built $IMAGE in $(since "$started") s: $(image_size) MB"
+}
+
+# The image's size in MB (10^6 bytes), as the engine reports it.
+image_size() {
+  "$ENGINE" image inspect --format '{{.Size}}' "$IMAGE" | awk '{ printf "%.0f", $1 / 1000000 }'
+}

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Brings up the chronyvisor NTP stand: three relays, one gateway and a demo client, each a
+# container running chronyvisor. Uses a Docker engine with Compose v2, or podman (installed
+# from the distribution's packages on a Debian-family host as root when neither is there).
+# Builds the image (without a registry too), starts the stand, waits until every service is
+# healthy, then says what to do next. scripts/down.sh stops and removes it.
+#
+# Settings (environment): NTP_UPSTREAM (the relays' servers, default time.cloudflare.com),
+# RELAY_LOCAL_STRATUM, GATEWAY_MIN_SOURCES, NTP_HOST_ADDRESS, NTP_HOST_PORT (see
+# docker-compose.yaml); CHRONYVISOR_ENGINE=docker|podman to choose; CHRONYVISOR_OFFLINE=1 to
+# never try a registry; CHRONYVISOR_WAIT (seconds to wait for health, default 300).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SCRIPT_NAME=run.sh
+. scripts/lib/common.sh
+. scripts/lib/podman-install.sh
+. scripts/lib/engine.sh
+. scripts/lib/image.sh
+. scripts/lib/upstream.sh
+. scripts/lib/stand.sh
+
+PROJECT=${COMPOSE_PROJECT_NAME:-chronyvisor}
+export NTP_UPSTREAM=${NTP_UPSTREAM:-time.cloudflare.com}
+export NTP_HOST_ADDRESS=${NTP_HOST_ADDRESS:-0.0.0.0}
+export NTP_HOST_PORT=${NTP_HOST_PORT:-123}
+export CHRONYVISOR_IMAGE=$IMAGE
+started=$(now)
+
+engine_setup "$PROJECT"
+say "engine: $ENGINE, compose: ${COMPOSE[*]}"
+CLI=$ENGINE   # the command the user types next (podman needs no DOCKER_HOST for it)
+
+image_build
+
+# The relays' upstream: without one they could never become healthy. Offline mode keeps the
+# stand useful: relays serve their own clock at RELAY_LOCAL_STRATUM and report it (degraded).
+offline=0
+if [ -z "${RELAY_LOCAL_STRATUM:-}" ] && [ -z "$(upstream_usable "$NTP_UPSTREAM")" ]; then
+  offline=1
+  export RELAY_LOCAL_STRATUM=10
+  say "no upstream in NTP_UPSTREAM ($NTP_UPSTREAM) can be used from here: starting the relays in offline mode (their own clock at stratum $RELAY_LOCAL_STRATUM, reported as degraded; they switch to the upstream when it answers)"
+fi
+
+host_port_free "$NTP_HOST_ADDRESS" "$NTP_HOST_PORT" \
+  || die "UDP port $NTP_HOST_PORT on $NTP_HOST_ADDRESS is in use on this host: set NTP_HOST_PORT (and NTP_HOST_ADDRESS) to publish the gateway elsewhere, e.g. NTP_HOST_PORT=1123 scripts/run.sh"
+
+up_started=$(now)
+stand_up "$PROJECT" "${CHRONYVISOR_WAIT:-300}" || {
+  # Relays that reach no upstream after their start period: start them again offline rather
+  # than wait for what can never come.
+  if [ "$offline" = 0 ] && [ -z "${RELAY_LOCAL_STRATUM:-}" ] && relays_unreachable; then
+    export RELAY_LOCAL_STRATUM=10
+    say "the relays reach none of $NTP_UPSTREAM: starting them again in offline mode (own clock at stratum $RELAY_LOCAL_STRATUM, reported as degraded)"
+    offline=1
+    stand_up "$PROJECT" "${CHRONYVISOR_WAIT:-300}" || { stand_dump_logs "$PROJECT"; die "the stand did not become healthy (logs above); scripts/down.sh removes it"; }
+  else
+    stand_dump_logs "$PROJECT"
+    die "the stand did not become healthy (logs above); scripts/down.sh removes it"
+  fi
+}
+say "every service is healthy $(since "$up_started") s after start ($(since "$started") s in all)"
+
+host=$NTP_HOST_ADDRESS
+[ "$host" = 0.0.0.0 ] && host=127.0.0.1
+portflag=""
+[ "$NTP_HOST_PORT" != 123 ] && portflag=" --port $NTP_HOST_PORT"
+if [ "$offline" = 1 ]; then
+  upstream_line="OFFLINE: own clock at stratum $RELAY_LOCAL_STRATUM (degraded) until $NTP_UPSTREAM answers"
+else
+  upstream_line="$NTP_UPSTREAM"
+fi
+cat <<MSG
+
+The NTP stand is up ($ENGINE):
+
+  $upstream_line
+      |                |                |
+  chrony-local1    chrony-local2    chrony-local3      relays
+      \\                |                /
+                   chrony-main                         gateway (needs ${GATEWAY_MIN_SOURCES:-2} relays to agree)
+                       |
+  host $NTP_HOST_ADDRESS:$NTP_HOST_PORT/udp, ntp-user (demo client), containers on ${PROJECT}_ntp_network
+
+Next:
+  $CLI exec chrony-main chronyvisor status     the gateway's tracking and sources, as chronyc prints them
+  $CLI exec chrony-local1 chronyvisor status   a relay's
+  $CLI logs -f ntp-user                        the demo client's samples, every 5 s
+  $CLI run --rm --network ${PROJECT}_ntp_network --entrypoint chronyvisor $IMAGE probe chrony-main --count 3
+                                               what an application container on ntp_network gets
+MSG
+if [ "$NTP_HOST_PORT" = 123 ]; then
+  cat <<MSG
+  ntpdate -q $host                          ask the gateway from the host (query only; Debian: ntpsec-ntpdate)
+MSG
+fi
+cat <<MSG
+  $CLI run --rm --network host --entrypoint chronyvisor $IMAGE probe $host$portflag --count 3
+                                               the same with chronyvisor's client
+
+The host and other machines use the gateway as their NTP server ($host, UDP $NTP_HOST_PORT):
+  chrony:  server $host port $NTP_HOST_PORT iburst      (in /etc/chrony/chrony.conf, then: chronyc sources)
+  ntpd:    server $host$([ "$NTP_HOST_PORT" = 123 ] || echo " (ntpd only asks port 123: set NTP_HOST_PORT=123)") iburst
+  systemd-timesyncd: NTP=$host                    (port 123 only, in /etc/systemd/timesyncd.conf)
+
+Stop and remove it: scripts/down.sh
+MSG
