@@ -18,6 +18,22 @@ import Testing
         #expect(try run.waitForExit() == .exited(0))
     }
 
+    /// Without CAP_KILL, root cannot signal chronyd (which runs as _chrony): `run` says so,
+    /// naming the capability, instead of silently waiting out the grace.
+    @Test func missingCapKillIsReported() throws {
+        let reference = try LocalChronyd.reference()
+        let run = try RunningChronyvisor(["NTP_SERVERS": "127.0.0.1:\(reference.port)", "READY_WHEN": "running",
+                                          "STOP_GRACE": "1s"],
+                                         wrapper: ["/usr/bin/setpriv", "--bounding-set=-kill", "--"])
+        try waitUntil(timeout: 30, "chronyd answers\n\(run.log)") { run.log.contains("chronyvisor: ready ") }
+        run.signal(SIGTERM)
+        try run.waitForLog("cannot signal chronyd")
+        #expect(run.events("cannot signal chronyd").first?.contains("CAP_KILL") == true)
+        // chronyd cannot be stopped from here; the harness kills both by pid.
+        kill(run.pid, SIGKILL)
+        _ = try? run.waitForExit()
+    }
+
     /// A directory whose mode and owner are already right is not touched (its ctime stays):
     /// the image's conf.d lives on a read-only root file system.
     @Test func directoriesAlreadyRightAreLeftAlone() throws {

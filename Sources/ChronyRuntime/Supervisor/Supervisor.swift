@@ -116,7 +116,7 @@ public final class Supervisor: Sendable {
         switch event {
         case .signal(let signal) where signal == SIGTERM || signal == SIGINT:
             if l.stopping {
-                if let pid = l.current { kill(pid, signal) }
+                if let pid = l.current { send(signal, to: pid) }
                 return nil
             }
             l.stopping = true
@@ -127,7 +127,7 @@ public final class Supervisor: Sendable {
             }
             logger.info("stop requested: stopping chronyd", metadata: [
                 "signal": "\(Signals.name(signal))", "pid": "\(pid)", "grace": "\(DurationValue.format(supervision.stopGrace))"])
-            kill(pid, signal)
+            send(signal, to: pid)
             after(supervision.stopGrace, post: post, .graceExpired(pid))
             return nil
 
@@ -136,7 +136,7 @@ public final class Supervisor: Sendable {
                 logger.info("signal not forwarded: chronyd is down", metadata: ["signal": "\(Signals.name(signal))"])
                 return nil
             }
-            kill(pid, signal)
+            send(signal, to: pid)
             l.lastForwarded = signal
             logger.info("signal forwarded to chronyd", metadata: ["signal": "\(Signals.name(signal))", "pid": "\(pid)"])
             return nil
@@ -145,7 +145,7 @@ public final class Supervisor: Sendable {
             guard l.current == pid else { return nil }
             logger.warning("chronyd did not stop within the grace: killing it", metadata: [
                 "pid": "\(pid)", "grace": "\(DurationValue.format(supervision.stopGrace))"])
-            kill(pid, SIGKILL)
+            send(SIGKILL, to: pid)
             return nil
 
         case .exited(let pid, let exit):
@@ -236,5 +236,18 @@ public final class Supervisor: Sendable {
             try? await Task.sleep(for: delay)
             post.yield(event)
         }
+    }
+}
+
+extension Supervisor {
+    /// Sends `signal` to chronyd; says so when the kernel refuses (EPERM: chronyd runs as its
+    /// own user and the container lacks CAP_KILL), instead of silently waiting out a grace.
+    func send(_ signal: Int32, to pid: pid_t) {
+        guard kill(pid, signal) != 0 else { return }
+        let code = errno
+        guard code != ESRCH else { return }  // already gone: its exit is on the way
+        logger.error("cannot signal chronyd", metadata: [
+            "pid": "\(pid)", "signal": "\(Signals.name(signal))", "error": "\(String(cString: strerror(code)))",
+            "hint": "\(code == EPERM ? "chronyd runs as another user: the container needs CAP_KILL" : "")"])
     }
 }
