@@ -54,7 +54,7 @@ struct RunCommand: AsyncParsableCommand {
                 chrony: plan.chrony, supervision: plan.supervision, command: plan.command,
                 observer: ChronycObserver(
                     client: plan.chronyc, servedTimeAt: servedTimeAt,
-                    refresher: SourceRefreshPolicy.applies(to: plan.chrony) ? SourceRefresher(client: plan.chronyc, logger: logger) : nil),
+                    upkeep: SourceUpkeep(client: plan.chronyc, refreshesNames: SourceRefreshPolicy.applies(to: plan.chrony), logger: logger)),
                 notifier: notifier, health: HealthPolicy(settings: plan.chrony, thresholds: health.thresholds),
                 metrics: metrics,
                 accelerator: plan.chrony.role == .gateway

@@ -36,17 +36,17 @@ public struct ChronycObserver: ChronydObserver {
     /// Where the node serves NTP, for the served-time check; nil: no check.
     public let servedTimeAt: (host: String, port: UInt16)?
     /// Asks chronyd to resolve names again when sources stop answering; nil: never.
-    public let refresher: SourceRefresher?
+    public let upkeep: SourceUpkeep?
     private let queue = DispatchQueue(label: "chronyvisor.poll")
 
     /// The reports one poll reads: the state machine's, the health policy's and /metrics'.
     public static let reports: [ReportKind] = [.tracking, .sources, .sourcestats, .serverstats]
 
     public init(client: ChronycClient, servedTimeAt: (host: String, port: UInt16)? = nil,
-                refresher: SourceRefresher? = nil) {
+                upkeep: SourceUpkeep? = nil) {
         self.client = client
         self.servedTimeAt = servedTimeAt
-        self.refresher = refresher
+        self.upkeep = upkeep
     }
 
     public func observe() async -> ChronydReading {
@@ -58,7 +58,7 @@ public struct ChronycObserver: ChronydObserver {
     func read() -> ChronydReading {
         do {
             let reports = try client.fetch(Self.reports)
-            refresher?.afterPoll(reports)
+            upkeep?.afterPoll(reports)
             var reading = ChronydReading(observation: Observation(reports: reports), reports: reports)
             if let target = servedTimeAt, reports.tracking?.isSynchronised == true {
                 reading.servedTime = Self.servedTime(host: target.host, port: target.port)
