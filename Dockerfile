@@ -3,8 +3,9 @@
 #   docker build -t chronyvisor .                     (Docker with BuildKit and a registry)
 #   scripts/run.sh                                    (builds this file, with or without a registry)
 #
-# Two stages. `build` compiles chronyvisor in the official Swift image, release mode, with the
-# Swift standard library linked statically, and strips it. The runtime stage is Debian slim
+# Two stages. `build` compiles chronyvisor in the official Swift image with
+# scripts/build-release.sh (release mode, the Swift standard library linked statically, a
+# position-dependent executable, stripped). The runtime stage is Debian slim
 # with chrony, tzdata (leap seconds: `leapsectz right/UTC`) and libsystemd (sd_notify), the
 # binary and the chrony.conf templates. Where no registry can be reached, scripts/run.sh
 # builds the binary on the host and replaces the `build` stage with
@@ -20,9 +21,7 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
-RUN swift build -c release --static-swift-stdlib --product chronyvisor \
- && mkdir -p /out \
- && strip -o /out/chronyvisor "$(swift build -c release --static-swift-stdlib --show-bin-path)/chronyvisor"
+RUN mkdir -p /out && cp "$(scripts/build-release.sh /src/.build)" /out/chronyvisor
 
 FROM debian:${DEBIAN_RELEASE}-slim
 

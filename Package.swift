@@ -32,10 +32,10 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
             ]
         ),
-        /// libsystemd, for sd_notify.
+        /// libsystemd's sd_notify: its header at build time (libsystemd-dev), the library
+        /// itself bound at run time on first use (see Sources/CSystemd/shim.h).
         .systemLibrary(
             name: "CSystemd",
-            pkgConfig: "libsystemd",
             providers: [.apt(["libsystemd-dev"])]
         ),
         /// Linux calls Swift cannot import directly (variadic in C): prctl.

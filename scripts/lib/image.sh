@@ -92,14 +92,14 @@ host_binary_build() {
   local started; started=$(now)
   say "building chronyvisor on the host (release, static Swift standard library; minutes the first time)"
   local log; log=$(mktemp)
-  if ! "$swift" build -c release --static-swift-stdlib --product chronyvisor --scratch-path .build-release > "$log" 2>&1; then
+  local bin
+  if ! bin=$(PATH="$(dirname "$(command -v "$swift")"):$PATH" scripts/build-release.sh .build-release 2> "$log"); then
     grep -E 'error:' "$log" | head -20 >&2; tail -5 "$log" >&2; rm -f "$log"
     die "swift build failed (its errors above)"
   fi
   rm -f "$log"
-  local bin; bin=$("$swift" build -c release --static-swift-stdlib --scratch-path .build-release --show-bin-path)
   mkdir -p .build-release/context/out
-  strip -o .build-release/context/out/chronyvisor "$bin/chronyvisor"
+  cp "$bin" .build-release/context/out/chronyvisor
   say "built chronyvisor in $(since "$started") s ($(du -h .build-release/context/out/chronyvisor | cut -f1) stripped)"
   printf '%s\n' "$PWD/.build-release/context"
 }

@@ -7,6 +7,8 @@ import Musl
 
 /// Tells systemd (or any `$NOTIFY_SOCKET` listener: podman, a test) how the service is doing,
 /// through libsystemd's `sd_notify`, which handles both path and abstract (`@name`) sockets.
+/// libsystemd is loaded on the first notification only (`chronyvisor_sd_notify`), so the
+/// commands that never notify do not pay for loading it.
 /// Without `NOTIFY_SOCKET` every call is a no-op.
 public struct SystemdNotifier: Sendable {
     /// `NOTIFY_SOCKET` was set when the notifier was made.
@@ -32,7 +34,7 @@ public struct SystemdNotifier: Sendable {
     public func send(_ fields: [String]) -> Bool {
         guard isEnabled, !fields.isEmpty else { return false }
         let message = fields.map { $0.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: " ") }.joined(separator: "\n")
-        return sd_notify(0, message) > 0
+        return chronyvisor_sd_notify(0, message) > 0
     }
 
     @discardableResult
