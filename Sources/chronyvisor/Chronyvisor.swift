@@ -14,12 +14,12 @@ struct Chronyvisor: AsyncParsableCommand {
             """,
         version: ChronyvisorVersion.current,
         subcommands: [
-            ConfigCommand.self,
-            SettingsCommand.self,
-            ProbeCommand.self,
-            StatusCommand.self,
             RunCommand.self,
             HealthCommand.self,
+            StatusCommand.self,
+            ProbeCommand.self,
+            ConfigCommand.self,
+            SettingsCommand.self,
         ]
     )
 }
