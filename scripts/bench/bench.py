@@ -13,6 +13,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -125,18 +126,37 @@ class Bench:
         (and is synchronised)."""
         state = stand.gateway.read()
         if state is None or state.selected is None:
-            return None, None
+            return {"reselected": None, "from": None, "noticed": None}
         selected = state.selected
         relay = next(r for r in stand.relays if r.address == selected)
+        url = f"http://{GATEWAY}:{HEALTH_PORT}/healthz" if stand.mode == "chronyvisor" else None
+        noticed = []
         t0 = time.perf_counter()
         relay.stop()
 
         def other_selected():
+            if url and not noticed and self.supervisor_state(url) not in (None, "healthy"):
+                noticed.append(time.perf_counter() - t0)
             s = stand.gateway.read()
             return s is not None and s.synchronised and s.selected != selected
 
         done, at = wait_until(other_selected, self.args.failover_timeout, 0.2)
-        return (at - t0 if done else None), selected
+        return {"reselected": at - t0 if done else None, "from": selected,
+                "noticed": noticed[0] if noticed else None}
+
+    @staticmethod
+    def supervisor_state(url):
+        """The supervisor's verdict state from GET /healthz, or None."""
+        try:
+            with urllib.request.urlopen(url, timeout=1) as answer:
+                return json.loads(answer.read()).get("state")
+        except urllib.error.HTTPError as error:  # 503 still carries the JSON
+            try:
+                return json.loads(error.read()).get("state")
+            except ValueError:
+                return None
+        except (OSError, ValueError):
+            return None
 
     # Steady state ---------------------------------------------------------------------------
 
@@ -228,6 +248,7 @@ class Bench:
         if stand.mode == "chronyvisor":
             groups = {
                 "health": [[self.args.binary, "health"]],
+                "version": [[self.args.binary, "--version"]],
                 "chronyc_tracking": [chronyc + ["tracking"]],
                 "status": [[self.args.binary, "status"]],
                 "chronyc_three": [chronyc + ["tracking"], chronyc + ["sources"], chronyc + ["sourcestats"]],
@@ -266,7 +287,7 @@ class Bench:
         out["costs"] = self.command_costs(stand)
         out["relay_conf"] = stand.relays[0].server_line()
         out["gateway_conf"] = stand.gateway.server_line()
-        out["failover"], out["failover_from"] = self.failover(stand)
+        out["failover"] = self.failover(stand)
         stand.stop()
         return out
 
@@ -346,7 +367,7 @@ def main():
     parser.add_argument("--cost-runs", type=int, default=50)
     parser.add_argument("--footprint", type=float, default=60.0)
     parser.add_argument("--sync-timeout", type=float, default=60.0)
-    parser.add_argument("--failover-timeout", type=float, default=200.0)
+    parser.add_argument("--failover-timeout", type=float, default=150.0)
     parser.add_argument("--command", default="scripts/bench.sh")
     parser.add_argument("--build-seconds", type=float)
     parser.add_argument("--out", help="markdown file to update (between the bench markers)")
