@@ -13,7 +13,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -129,34 +128,18 @@ class Bench:
             return {"reselected": None, "from": None, "noticed": None}
         selected = state.selected
         relay = next(r for r in stand.relays if r.address == selected)
-        url = f"http://{GATEWAY}:{HEALTH_PORT}/healthz" if stand.mode == "chronyvisor" else None
-        noticed = []
         t0 = time.perf_counter()
         relay.stop()
 
         def other_selected():
-            if url and not noticed and self.supervisor_state(url) not in (None, "healthy"):
-                noticed.append(time.perf_counter() - t0)
             s = stand.gateway.read()
             return s is not None and s.synchronised and s.selected != selected
 
         done, at = wait_until(other_selected, self.args.failover_timeout, 0.2)
+        # The supervisor's state (sent as STATUS= to NOTIFY_SOCKET) turning `degraded`.
+        noticed = self.notify.first_status("gateway", t0, "degraded") if stand.mode == "chronyvisor" else None
         return {"reselected": at - t0 if done else None, "from": selected,
-                "noticed": noticed[0] if noticed else None}
-
-    @staticmethod
-    def supervisor_state(url):
-        """The supervisor's verdict state from GET /healthz, or None."""
-        try:
-            with urllib.request.urlopen(url, timeout=1) as answer:
-                return json.loads(answer.read()).get("state")
-        except urllib.error.HTTPError as error:  # 503 still carries the JSON
-            try:
-                return json.loads(error.read()).get("state")
-            except ValueError:
-                return None
-        except (OSError, ValueError):
-            return None
+                "noticed": noticed - t0 if noticed else None}
 
     # Steady state ---------------------------------------------------------------------------
 
@@ -367,7 +350,7 @@ def main():
     parser.add_argument("--cost-runs", type=int, default=50)
     parser.add_argument("--footprint", type=float, default=60.0)
     parser.add_argument("--sync-timeout", type=float, default=60.0)
-    parser.add_argument("--failover-timeout", type=float, default=150.0)
+    parser.add_argument("--failover-timeout", type=float, default=100.0)
     parser.add_argument("--command", default="scripts/bench.sh")
     parser.add_argument("--build-seconds", type=float)
     parser.add_argument("--out", help="markdown file to update (between the bench markers)")

@@ -159,7 +159,7 @@ def render(machine, results, args):
     limit = f"> {args.failover_timeout:.0f} s"
     add(f"| selected relay stopped → gateway's chronyd selects another (one run) | {s(fo_cv) if fo_cv is not None else limit} "
         f"| {s(fo_b) if fo_b is not None else limit} | {ratio(fo_cv, fo_b)} |")
-    add(f"| selected relay stopped → the supervisor's verdict leaves `healthy` (GET /healthz) "
+    add(f"| selected relay stopped → the supervisor's state says `degraded` (`STATUS=` to NOTIFY_SOCKET) "
         f"| {s(cvs['failover']['noticed'])} | – (`chronyc tracking` still exits 0) | |")
     add("")
 

@@ -253,6 +253,7 @@ class NotifyListener:
         os.makedirs(directory, mode=0o755, exist_ok=True)
         self.sockets = {}
         self.ready_at = {}
+        self.statuses = []  # (perf_counter, node, STATUS= text)
         self.lock = threading.Lock()
         self.stopped = False
         self.thread = None
@@ -283,13 +284,25 @@ class NotifyListener:
                     data = s.recv(4096)
                 except BlockingIOError:
                     continue
-                if b"READY=1" in data.split(b"\n"):
-                    with self.lock:
+                lines = data.split(b"\n")
+                with self.lock:
+                    if b"READY=1" in lines:
                         self.ready_at.setdefault(self.sockets[s], now)
+                    for line in lines:
+                        if line.startswith(b"STATUS="):
+                            self.statuses.append((now, self.sockets[s], line[7:].decode(errors="replace")))
 
     def clear(self):
         with self.lock:
             self.ready_at.clear()
+
+    def first_status(self, name, since, word):
+        """perf_counter of the first STATUS= of node `name` after `since` starting with `word`."""
+        with self.lock:
+            for at, node, text in self.statuses:
+                if node == name and at >= since and text.startswith(word):
+                    return at
+        return None
 
     def ready(self, name):
         with self.lock:
