@@ -96,7 +96,7 @@ def render(machine, results, args):
     add("| target | chronyvisor | baseline (same run) | |")
     add("|---|---|---|---|")
     add(f"| gateway synchronised ≤ {TARGET_COLD_START:.0f} s after a cold start of the stand (median) | {s(cold_cv)} "
-        f"| {s(cold_base)} ({ratio(cold_cv, cold_base)} of it is chronyvisor's) "
+        f"| {s(cold_base)} (chronyvisor: {ratio(cold_cv, cold_base)}) "
         f"| {verdict(cold_cv is not None and cold_cv <= TARGET_COLD_START, s(None if cold_cv is None else cold_cv - TARGET_COLD_START))} |")
     add(f"| relays poll their upstream politely (iburst, 2^6–2^10 s) | `{relay_line}` | `{bs.get('relay_conf')}` "
         f"| {'**met**' if polite else '**missed**'} |")
