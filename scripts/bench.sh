@@ -9,7 +9,7 @@
 # met or missed) and writes them into docs/benchmarks.md between its bench markers
 # (BENCH_DOC=path elsewhere, BENCH_DOC= not at all). Extra arguments go to
 # scripts/bench/bench.py (e.g. --starts 2 --footprint 10 for a quick look; --keep keeps the
-# logs). Needs root (chronyd drops to _chrony), chrony, python3, GNU time; about 8 minutes
+# logs). Needs root (chronyd drops to _chrony), chrony, python3, GNU time; about 7 minutes
 # plus a release build. Every process it starts is killed by pid at the end or on failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
