@@ -34,13 +34,17 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-echo "bench.sh: release build (swift build -c release --static-swift-stdlib --scratch-path $scratch)" >&2
+# The binary as the image ships it: scripts/build-release.sh (release, static Swift standard
+# library, position-dependent, stripped); the parse benchmark with the same flags, so the two
+# share one build.
+echo "bench.sh: release build (scripts/build-release.sh $scratch)" >&2
 build_start=$(date +%s)
-swift build -c release --static-swift-stdlib --scratch-path "$scratch" --product chronyvisor >&2
-swift build -c release --static-swift-stdlib --scratch-path "$scratch" --product chronyvisor-parse-bench >&2
+stripped=$(scripts/build-release.sh "$scratch")
+flags=(-c release --static-swift-stdlib --scratch-path "$scratch" -Xswiftc -Xclang-linker -Xswiftc -no-pie)
+swift build "${flags[@]}" --product chronyvisor-parse-bench >&2
 build_seconds=$(( $(date +%s) - build_start ))
-bin=$(swift build -c release --static-swift-stdlib --scratch-path "$scratch" --show-bin-path)
-strip -o "$tmp/chronyvisor" "$bin/chronyvisor"
+bin=$(swift build "${flags[@]}" --show-bin-path)
+cp "$stripped" "$tmp/chronyvisor"
 
 args=(--binary "$bin/chronyvisor" --stripped "$tmp/chronyvisor" --parse-bench "$bin/chronyvisor-parse-bench"
       --build-seconds "$build_seconds" --command "scripts/bench.sh${*:+ $*}")

@@ -222,7 +222,7 @@ def render(machine, results, args):
     add("")
     add("| | size |")
     add("|---|---|")
-    add(f"| chronyvisor, release, `--static-swift-stdlib` | {mb(sz.get('binary'))} |")
+    add(f"| chronyvisor as `scripts/build-release.sh` builds it (release, static Swift stdlib, `-no-pie`) | {mb(sz.get('binary'))} |")
     add(f"| the same, stripped (what the image ships) | {mb(sz.get('stripped'))} |")
     if sz.get("chrony_installed"):
         add(f"| the chrony package alone ({sz.get('chrony_version')}): .deb / installed | "
