@@ -2,8 +2,8 @@
 # Installs what building and testing chronyvisor needs, when it is missing (Debian family,
 # as root): chrony (chronyd/chronyc, never started by the package: see below),
 # libsystemd-dev (sd_notify), ntpsec-ntpdate (ntpdig, a reference client used in query mode
-# only), util-linux (unshare), iproute2, procps and python3 with prometheus_client (a real
-# Prometheus text parser for the metrics test).
+# only), util-linux (unshare), iproute2, procps, python3 with prometheus_client (a real
+# Prometheus text parser for the metrics test) and GNU time (scripts/bench.sh).
 #
 # The chrony package would start chronyd through invoke-rc.d, without -x. A policy-rc.d that
 # forbids service starts is put in place for the install when the machine has none.
@@ -19,6 +19,7 @@ command -v ps >/dev/null 2>&1 || need+=(procps)
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
 [ -d /usr/share/zoneinfo/right ] || need+=(tzdata)
 python3 -c 'import prometheus_client' >/dev/null 2>&1 || need+=(python3-prometheus-client)
+[ -x /usr/bin/time ] || need+=(time)  # GNU time: peak memory of a command (scripts/bench.sh)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Benchmarks the stand's timekeeping and chronyvisor's cost, side by side with the usual setup
+# (a chrony image whose startup script writes `server HOST iburst` + `allow all` and whose
+# healthcheck is `chronyc -n tracking`), in one run on this machine: a local reference, three
+# relays and a gateway, each a real chronyd with -x on its own 127.0.1.x address (port 11123),
+# once under `chronyvisor run` and once as plain chronyd. No container engine needed.
+#
+# Prints markdown tables (medians, ratios against the baseline of the same run, each target
+# met or missed) and writes them into docs/benchmarks.md between its bench markers
+# (BENCH_DOC=path elsewhere, BENCH_DOC= not at all). Extra arguments go to
+# scripts/bench/bench.py (e.g. --starts 2 --footprint 10 for a quick look; --keep keeps the
+# logs). Needs root (chronyd drops to _chrony), chrony, python3, GNU time; about 7 minutes
+# plus a release build. Every process it starts is killed by pid at the end or on failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if ! command -v swift >/dev/null 2>&1 && [ -x /opt/swift/usr/bin/swift ]; then
+  export PATH=/opt/swift/usr/bin:$PATH
+fi
+command -v swift >/dev/null 2>&1 || { echo "bench.sh: the Swift toolchain (6.1 or later) is needed" >&2; exit 1; }
+[ "$(id -u)" = 0 ] || { echo "bench.sh: run as root (chronyd binds 127.0.1.x and drops to its own user)" >&2; exit 1; }
+bash scripts/install-deps.sh
+
+doc=${BENCH_DOC-docs/benchmarks.md}
+scratch=.build-release
+tmp=$(mktemp -d /tmp/chronyvisor-bench-bin.XXXXXX)
+pid=
+cleanup() {
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  fi
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# The binary as the image ships it: scripts/build-release.sh (release, static Swift standard
+# library, position-dependent, stripped); the parse benchmark with the same flags, so the two
+# share one build.
+echo "bench.sh: release build (scripts/build-release.sh $scratch)" >&2
+build_start=$(date +%s)
+stripped=$(scripts/build-release.sh "$scratch")
+flags=(-c release --static-swift-stdlib --scratch-path "$scratch" -Xswiftc -Xclang-linker -Xswiftc -no-pie)
+swift build "${flags[@]}" --product chronyvisor-parse-bench >&2
+build_seconds=$(( $(date +%s) - build_start ))
+bin=$(swift build "${flags[@]}" --show-bin-path)
+cp "$stripped" "$tmp/chronyvisor"
+
+args=(--binary "$bin/chronyvisor" --stripped "$tmp/chronyvisor" --parse-bench "$bin/chronyvisor-parse-bench"
+      --build-seconds "$build_seconds" --command "scripts/bench.sh${*:+ $*}")
+[ -n "$doc" ] && args+=(--out "$doc")
+python3 scripts/bench/bench.py "${args[@]}" "$@" &
+pid=$!
+wait "$pid"

@@ -1,0 +1,1 @@
+"""Helpers of scripts/bench.sh: timing, process sampling, the loopback stand, markdown."""
