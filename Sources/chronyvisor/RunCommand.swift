@@ -49,7 +49,7 @@ struct RunCommand: AsyncParsableCommand {
                 logger.warning("no chrony user (_chrony or chrony) exists: chronyd keeps root; set CHRONY_USER")
             }
             let metrics = ChronyMetrics()
-            let servedTimeAt = health.checkServedTime ? plan.chrony.servedTimeCheckAddress : nil
+            let servedTimeAt = health.servedTime.target(for: plan.chrony)
             let supervisor = Supervisor(
                 chrony: plan.chrony, supervision: plan.supervision, command: plan.command,
                 observer: ChronycObserver(

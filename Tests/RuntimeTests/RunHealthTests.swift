@@ -81,6 +81,29 @@ import Testing
         #expect(down.stdout.contains(reference.socketPath))
     }
 
+    /// A node bound to its own address (a `bindaddress` drop-in): the served-time check asks
+    /// 127.0.0.1 by default and finds nobody (unhealthy, with the reason); given the address
+    /// (HEALTH_SERVED_TIME=ADDRESS) it asks there and the node is healthy.
+    @Test func servedTimeCheckAsksTheBoundAddress() throws {
+        let reference = try LocalChronyd.reference()
+        for (servedTime, healthy) in [("true", false), ("127.0.5.1", true)] {
+            let run = try RunningChronyvisor(["NTP_SERVERS": "127.0.0.1:\(reference.port)", "HEALTH_SERVED_TIME": servedTime,
+                                              "HEALTH_START_GRACE": "0"], start: false)
+            let dropIns = try #require(run.environment["CHRONY_CONF_DIR"])
+            try FileManager.default.createDirectory(atPath: dropIns, withIntermediateDirectories: true)
+            try "bindaddress 127.0.5.1\n".write(toFile: dropIns + "/bind.conf", atomically: true, encoding: .utf8)
+            try run.start()
+            try run.waitForLog("to=synchronised")
+            try waitUntil(timeout: 30, "the verdict settles with HEALTH_SERVED_TIME=\(servedTime)\n\(run.log)") {
+                (try? run.get("/readyz"))?.status == (healthy ? 200 : 503)
+            }
+            let answer = try JSONDecoder().decode(HealthAnswer.self, from: Data(try run.get("/readyz").body.utf8))
+            #expect(answer.summary.contains("serves no usable time on its own port") == !healthy, "\(answer.summary)")
+            run.signal(SIGTERM)
+            #expect(try run.waitForExit() == .exited(0))
+        }
+    }
+
     /// Unknown paths and methods get 404 / 405; the endpoints never run chronyc per request.
     @Test func endpointsAnswerOnlyTheirPaths() throws {
         let reference = try LocalChronyd.reference()

@@ -57,9 +57,7 @@ class Bench:
         os.chmod(self.root, 0o755)  # chronyd runs as _chrony below it
         self.notify = NotifyListener(os.path.join(self.root, "notify"))
         self.notify.open(["relay1", "relay2", "relay3", "gateway"])
-        # The served-time check asks 127.0.0.1 on NTP_PORT; the stand's nodes listen on their
-        # own 127.0.1.x address only (bindaddress from the drop-in), so it is turned off here.
-        extra = {"HEALTH_SERVED_TIME": "false"}
+        extra = {}
         self.stands = {mode: Stand(mode, self.root, args.binary, args.chronyd, args.chronyc, self.notify, extra)
                        for mode in MODES}
         self.reference_stand, self.reference = reference_node(self.root, args.chronyd, args.chronyc)

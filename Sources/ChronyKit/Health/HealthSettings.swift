@@ -5,8 +5,8 @@ public struct HealthSettings: Sendable, Equatable {
     public var thresholds: HealthThresholds
     /// Whether `degraded` (e.g. serving the local clock) counts as ready / healthy.
     public var degradedIsReady: Bool
-    /// Whether readiness also asks the node's own NTP port for the time.
-    public var checkServedTime: Bool
+    /// Whether and where readiness also asks the node's own NTP port for the time.
+    public var servedTime: ServedTimeSetting
 
     /// Validates the health settings in `source`.
     public static func resolve(_ source: SettingsSource) throws(SettingError) -> HealthSettings {
@@ -21,7 +21,8 @@ public struct HealthSettings: Sendable, Equatable {
                 maxRootDistance: try v.seconds(.healthMaxRootDistance, in: 0.000_001...3600) ?? defaults.maxRootDistance,
                 startGrace: try v.seconds(.healthStartGrace, in: 0...86400) ?? defaults.startGrace),
             degradedIsReady: try v.bool(.healthDegradedOK) ?? true,
-            checkServedTime: try v.bool(.healthServedTime) ?? true)
+            servedTime: try v.value(.healthServedTime, expected: "true, false, or the IP address chronyd serves on (e.g. 10.0.0.5)",
+                                    ServedTimeSetting.parse) ?? .loopback)
     }
 }
 
@@ -74,7 +75,7 @@ extension SettingKey {
         help: "Whether `degraded` (serving the local clock, a falseticker, large error) still counts as ready and healthy.")
     public static let healthServedTime = SettingKey(
         "HEALTH_SERVED_TIME", flag: "health-served-time", default: "true",
-        help: "Readiness also asks the node's own NTP port for the time and requires stratum < 16 and leap != 3.")
+        help: "Readiness also asks the node's own NTP port for the time and requires stratum < 16 and leap != 3: true (ask 127.0.0.1), false, or the address to ask when chronyd is bound to one (bindaddress in a drop-in).")
 
     /// The health group of the settings catalog.
     public static let healthSettings: [SettingKey] = [
@@ -82,14 +83,33 @@ extension SettingKey {
     ]
 }
 
-extension ChronySettings {
-    /// Where the served-time check asks: loopback on the serving port, when loopback may
-    /// query (NTP_ALLOW covers 127.0.0.1); nil otherwise — chronyd would not answer.
-    public var servedTimeCheckAddress: (host: String, port: UInt16)? {
-        switch allow {
-        case .all: return ("127.0.0.1", port)
-        case .networks(let networks):
-            return networks.contains { $0.contains(ipv4: "127.0.0.1") } ? ("127.0.0.1", port) : nil
+/// HEALTH_SERVED_TIME: off, on (ask loopback) or on, asking a given address.
+public enum ServedTimeSetting: Sendable, Equatable {
+    case off
+    case loopback
+    case address(String)
+
+    static func parse(_ text: String) -> ServedTimeSetting? {
+        switch text.lowercased() {
+        case "true", "yes", "1", "on": return .loopback
+        case "false", "no", "0", "off": return .off
+        default: return IPAddress.isIPv4(text) || IPAddress.isIPv6(text) ? .address(text) : nil
+        }
+    }
+
+    /// Where the check asks for `chrony`'s node: the given address, or 127.0.0.1 when
+    /// loopback may query (NTP_ALLOW covers it; chronyd would not answer otherwise); always
+    /// on the serving port. nil: no check.
+    public func target(for chrony: ChronySettings) -> (host: String, port: UInt16)? {
+        switch self {
+        case .off: return nil
+        case .address(let address): return (address, chrony.port)
+        case .loopback:
+            switch chrony.allow {
+            case .all: return ("127.0.0.1", chrony.port)
+            case .networks(let networks):
+                return networks.contains { $0.contains(ipv4: "127.0.0.1") } ? ("127.0.0.1", chrony.port) : nil
+            }
         }
     }
 }

@@ -223,6 +223,8 @@ class Node:
             "CHRONYD_PATH": self.stand.chronyd,
             "CHRONYC_PATH": self.stand.chronyc,
             "HEALTH_LISTEN": f"{self.address}:{HEALTH_PORT}",
+            # The served-time check asks the address chronyd is bound to (the drop-in's).
+            "HEALTH_SERVED_TIME": self.address,
         }
         env.update(self.stand.extra_env)
         return env
