@@ -35,15 +35,13 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # The binary as the image ships it: scripts/build-release.sh (release, static Swift standard
-# library, position-dependent, stripped); the parse benchmark with the same flags, so the two
-# share one build.
-echo "bench.sh: release build (scripts/build-release.sh $scratch)" >&2
+# library, position-dependent, stripped), which builds the parse benchmark with the same
+# flags, so the two share one build.
+echo "bench.sh: release build (scripts/build-release.sh $scratch chronyvisor-parse-bench)" >&2
 build_start=$(date +%s)
-stripped=$(scripts/build-release.sh "$scratch")
-flags=(-c release --static-swift-stdlib --scratch-path "$scratch" -Xswiftc -Xclang-linker -Xswiftc -no-pie)
-swift build "${flags[@]}" --product chronyvisor-parse-bench >&2
+stripped=$(scripts/build-release.sh "$scratch" chronyvisor-parse-bench)
 build_seconds=$(( $(date +%s) - build_start ))
-bin=$(swift build "${flags[@]}" --show-bin-path)
+bin=$(dirname "$(readlink -f "$scratch/release/chronyvisor")")
 cp "$stripped" "$tmp/chronyvisor"
 
 args=(--binary "$bin/chronyvisor" --stripped "$tmp/chronyvisor" --parse-bench "$bin/chronyvisor-parse-bench"
