@@ -35,7 +35,7 @@ for (kind, lines) in samples {
             checksum &+= set.kinds.count
         }
     }
-    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    let seconds = elapsed.inSeconds
     let total = rounds * chunk
     let rate = Double(total) / seconds
     let padded = kind.rawValue + String(repeating: " ", count: max(0, 12 - kind.rawValue.count))

@@ -37,6 +37,10 @@ import Testing
         let ready = try run.get("/readyz")
         #expect(ready.status == 200)
         #expect(try Self.health(run).stdout.hasPrefix("healthy: synchronised to 127.0.0.1 (stratum 2)"))
+        // A sub-second --timeout still reaches the supervisor (not the direct fallback).
+        let quick = try Self.health(run, ["--timeout", "0.5"])
+        #expect(quick.status == .exited(0))
+        #expect(!quick.stdout.contains("asked chronyd directly"), "\(quick.stdout)")
 
         let status = try run.get("/status")
         #expect(status.status == 200)
@@ -104,7 +108,7 @@ import Testing
         }
     }
 
-    /// Unknown paths and methods get 404 / 405; the endpoints never run chronyc per request.
+    /// An unknown path gets 404; the endpoints never run chronyc per request.
     @Test func endpointsAnswerOnlyTheirPaths() throws {
         let reference = try LocalChronyd.reference()
         let run = try RunningChronyvisor(["NTP_SERVERS": "127.0.0.1:\(reference.port)"])

@@ -17,9 +17,11 @@ public struct HealthSettings: Sendable, Equatable {
         return HealthSettings(
             listen: listen,
             thresholds: HealthThresholds(
-                maxOffset: try v.seconds(.healthMaxOffset, in: 0.000_001...3600) ?? defaults.maxOffset,
-                maxRootDistance: try v.seconds(.healthMaxRootDistance, in: 0.000_001...3600) ?? defaults.maxRootDistance,
-                startGrace: try v.seconds(.healthStartGrace, in: 0...86400) ?? defaults.startGrace),
+                maxOffset: try v.duration(.healthMaxOffset, in: .microseconds(1) ... .seconds(3600))?.inSeconds
+                    ?? defaults.maxOffset,
+                maxRootDistance: try v.duration(.healthMaxRootDistance, in: .microseconds(1) ... .seconds(3600))?.inSeconds
+                    ?? defaults.maxRootDistance,
+                startGrace: try v.duration(.healthStartGrace, in: .zero ... .seconds(86400))?.inSeconds ?? defaults.startGrace),
             degradedIsReady: try v.bool(.healthDegradedOK) ?? true,
             servedTime: try v.value(.healthServedTime, expected: "true, false, or the IP address chronyd serves on (e.g. 10.0.0.5)",
                                     ServedTimeSetting.parse) ?? .loopback)
@@ -62,13 +64,13 @@ extension SettingKey {
         "HEALTH_LISTEN", flag: "health-listen", default: "127.0.0.1:9123",
         help: "Address of the HTTP endpoints (/healthz, /readyz, /status, /metrics); `chronyvisor health` asks here. Loopback unless opened.")
     public static let healthMaxOffset = SettingKey(
-        "HEALTH_MAX_OFFSET", flag: "health-max-offset", default: "0.1 (seconds)",
-        help: "Largest |offset| of the clock from its source (gateway: unhealthy above; relay: counts into the estimated error). Seconds, or with ms/us.")
+        "HEALTH_MAX_OFFSET", flag: "health-max-offset", default: "100ms",
+        help: "Largest |offset| of the clock from its source (gateway: unhealthy above; relay: counts into the estimated error). A duration: 100ms, 50us, 0.1 (seconds).")
     public static let healthMaxRootDistance = SettingKey(
-        "HEALTH_MAX_ROOT_DISTANCE", flag: "health-max-root-distance", default: "1.0 (seconds)",
+        "HEALTH_MAX_ROOT_DISTANCE", flag: "health-max-root-distance", default: "1s",
         help: "Largest root distance (root delay / 2 + root dispersion) before the gateway is unhealthy (relay: degraded when offset + distance exceed both limits).")
     public static let healthStartGrace = SettingKey(
-        "HEALTH_START_GRACE", flag: "health-start-grace", default: "60 (seconds)",
+        "HEALTH_START_GRACE", flag: "health-start-grace", default: "60s",
         help: "After start, \"not yet synchronised\" is `starting` rather than unhealthy for this long.")
     public static let healthDegradedOK = SettingKey(
         "HEALTH_DEGRADED_OK", flag: "health-degraded-ok", default: "true",

@@ -27,23 +27,6 @@ struct Validator {
         }
     }
 
-    /// A duration in seconds: a decimal number, optionally with the unit s, ms or us.
-    func seconds(_ key: SettingKey, in range: ClosedRange<Double>) throws(SettingError) -> Double? {
-        try value(key, expected: "a number of seconds from \(range.lowerBound) to \(range.upperBound) (units s, ms, us allowed)") { text in
-            var number = Substring(text)
-            var scale = 1.0
-            for (suffix, factor) in [("ms", 1e-3), ("us", 1e-6), ("s", 1.0)] where number.hasSuffix(suffix) {
-                number = number.dropLast(suffix.count)
-                scale = factor
-                break
-            }
-            guard !number.isEmpty, number.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == UInt8(ascii: ".") }),
-                  let value = Double(number).map({ $0 * scale }), range.contains(value)
-            else { return nil }
-            return value
-        }
-    }
-
     /// An absolute path with no characters that could break a chrony.conf line.
     func path(_ key: SettingKey) throws(SettingError) -> String? {
         try value(key, expected: "an absolute path without spaces, quotes, # or control characters") { text in

@@ -1,15 +1,16 @@
-/// Durations as settings take them: a number with an optional unit, `ms`, `s` (the default),
-/// `m` or `h`: `5`, `5s`, `0.5s`, `500ms`, `2m`.
+/// Durations as settings take them: a number with an optional unit, `us`, `ms`, `s` (the
+/// default), `m` or `h`: `5`, `5s`, `0.5s`, `500ms`, `50us`, `2m`. Microsecond precision.
 public enum DurationValue {
-    public static let expected = "a duration such as 500ms, 5s, 1.5s, 2m or 1h (plain numbers are seconds)"
+    public static let expected = "a duration such as 50us, 500ms, 5s, 1.5s, 2m or 1h (plain numbers are seconds)"
 
     public static func parse(_ text: String) -> Duration? {
-        let units: [(suffix: String, milliseconds: Double)] = [("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000)]
+        let units: [(suffix: String, microseconds: Double)] =
+            [("us", 1), ("ms", 1000), ("s", 1_000_000), ("m", 60_000_000), ("h", 3_600_000_000)]
         var number = Substring(text)
-        var scale = 1000.0
+        var scale = 1_000_000.0
         for unit in units where text.hasSuffix(unit.suffix) {
             number = text.dropLast(unit.suffix.count)
-            scale = unit.milliseconds
+            scale = unit.microseconds
             break
         }
         guard !number.isEmpty, number.utf8.count <= 12,
@@ -17,14 +18,30 @@ public enum DurationValue {
             number.first != ".", number.last != ".",
             let value = Double(number)
         else { return nil }
-        return .milliseconds(Int64((value * scale).rounded()))
+        return .microseconds(Int64((value * scale).rounded()))
     }
 
-    /// `1.5s`, `250ms`: the shortest form that reads back to the same value.
+    /// `5s`, `250ms`, `50us`: the shortest form that reads back to the same value.
     public static func format(_ duration: Duration) -> String {
-        let ms = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
-        if ms % 1000 == 0 { return "\(ms / 1000)s" }
-        return "\(ms)ms"
+        let us = duration.wholeMicroseconds
+        if us % 1_000_000 == 0 { return "\(us / 1_000_000)s" }
+        if us % 1000 == 0 { return "\(us / 1000)ms" }
+        return "\(us)us"
+    }
+}
+
+extension Duration {
+    /// The duration in whole microseconds (truncated).
+    public var wholeMicroseconds: Int64 {
+        components.seconds * 1_000_000 + components.attoseconds / 1_000_000_000_000
+    }
+
+    /// The duration in whole milliseconds (truncated).
+    public var wholeMilliseconds: Int64 { wholeMicroseconds / 1000 }
+
+    /// The duration in seconds, as a floating-point number.
+    public var inSeconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }
 

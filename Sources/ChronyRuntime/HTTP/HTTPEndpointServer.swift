@@ -7,6 +7,11 @@ import NIOPosix
 public struct EndpointRequest: Sendable {
     public let method: HTTPMethod
     public let path: String
+
+    public init(method: HTTPMethod, path: String) {
+        self.method = method
+        self.path = path
+    }
 }
 
 /// A complete response: status, content type and body.

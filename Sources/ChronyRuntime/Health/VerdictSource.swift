@@ -17,7 +17,7 @@ public enum VerdictSource {
         let response: LoopbackHTTPClient.Response
         do {
             response = try LoopbackHTTPClient.get(host: health.listen.connectHost, port: health.listen.port, path: path,
-                                                  timeoutMilliseconds: Int32(clamping: timeout.components.seconds * 1000 + 1))
+                                                  timeoutMilliseconds: Int32(clamping: timeout.wholeMilliseconds + 1))
         } catch {
             throw SupervisorUnavailable(reason: "no supervisor at \(health.listen): \(error)")
         }

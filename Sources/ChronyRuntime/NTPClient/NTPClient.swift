@@ -91,7 +91,7 @@ public struct NTPClient: Sendable {
             throw .socket(operation: "send to \(server.numericHost) port \(server.port)", errno: code)
         }
 
-        let timeoutNanoseconds = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
+        let timeoutNanoseconds = timeout.wholeMicroseconds * 1000
         let deadline = sendMonotonic + timeoutNanoseconds
         var dropped: [NTPDropReason] = []
         var buffer = [UInt8](repeating: 0, count: 2048)

@@ -41,7 +41,7 @@ public struct CapturedRun: Sendable {
         while !open.isEmpty {
             let remaining = ContinuousClock.now.duration(to: deadline)
             if remaining <= .zero { timedOut = true; break }
-            let ms = Int32(min(remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000 + 1, 60_000))
+            let ms = Int32(min(remaining.wholeMilliseconds + 1, 60_000))
             var fds = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
             let ready = poll(&fds, nfds_t(fds.count), ms)
             if ready < 0 && errno == EINTR { continue }

@@ -21,7 +21,7 @@ public enum ChronydLauncher {
         /// Waits until every line chronyd wrote has been logged (its output reached EOF), at
         /// most `timeout` (a descendant may hold the pipe open).
         public func outputDrained(timeout: Duration) async {
-            let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
+            let seconds = timeout.inSeconds
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 DispatchQueue.global().async {
                     if outputClosed.wait(timeout: .now() + seconds) == .success { outputClosed.signal() }

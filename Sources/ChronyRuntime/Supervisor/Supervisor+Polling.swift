@@ -27,7 +27,7 @@ extension Supervisor {
                 let verdict = health.evaluate(HealthSnapshot(
                     chronydRunning: observation.processAlive, reports: observation.answers ? s.reports : nil,
                     unreachableReason: poll?.reading.failure,
-                    secondsSinceStart: Double((ContinuousClock.now - s.startedAt).components.seconds),
+                    secondsSinceStart: (ContinuousClock.now - s.startedAt).inSeconds,
                     servedTime: poll?.reading.servedTime))
                 s.verdict = verdict
                 metrics?.record(reports: observation.answers ? s.reports : nil,
