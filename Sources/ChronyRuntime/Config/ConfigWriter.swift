@@ -27,7 +27,7 @@ public enum ConfigWriter {
         do {
             result = try CapturedRun.run(chronyd, arguments: ["-x", "-p", "-f", file.path], timeout: .seconds(10))
         } catch {
-            throw ConfigCheckError(message: "cannot run \(chronyd): \(error)")
+            throw ConfigCheckError(message: "cannot check the configuration: \(error)")
         }
         guard result.status == .exited(0) else {
             let detail = (result.stderr + result.stdout)

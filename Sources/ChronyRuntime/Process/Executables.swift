@@ -19,7 +19,9 @@ public enum Executables {
     /// (flag or variable), so a wrong `CHRONYD_PATH` is one line that says which setting.
     public static func require(_ path: String?, key: SettingKey, name: String,
                                source: SettingsSource) throws(SettingError) -> String {
-        guard let path, access(path, X_OK) == 0 else {
+        var info = stat()
+        // A directory passes access(X_OK) for root: a regular file is required too.
+        guard let path, access(path, X_OK) == 0, stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
             let raw = source.raw(key)
             throw SettingError(source: raw?.sourceName ?? key.environmentName, value: raw?.value,
                                expected: "an executable \(name) (none found on PATH or in the usual places)")
