@@ -68,11 +68,10 @@ public struct HTTPEndpointServer: Sendable {
             .bind(host: host, port: port) { [limits, connections] channel in
                 channel.eventLoop.makeCompletedFuture {
                     connections.admit(channel)
-                    try channel.pipeline.syncOperations.addHandlers([
-                        IdleStateHandler(readTimeout: limits.idleTimeout),
-                        RequestDeadlineHandler(timeout: limits.requestTimeout),
-                    ])
+                    let deadline = RequestDeadlineHandler(timeout: limits.requestTimeout)
+                    try channel.pipeline.syncOperations.addHandlers([IdleStateHandler(readTimeout: limits.idleTimeout), deadline])
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    try channel.pipeline.syncOperations.addHandler(RequestCompletionHandler(deadline: deadline))
                     return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(
                         wrappingChannelSynchronously: channel)
                 }

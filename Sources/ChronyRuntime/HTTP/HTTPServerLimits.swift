@@ -1,4 +1,5 @@
 import NIOCore
+import NIOHTTP1
 import Synchronization
 
 /// What the endpoint server tolerates from a client. The defaults hold with `HEALTH_LISTEN`
@@ -22,15 +23,14 @@ public struct HTTPServerLimits: Sendable {
 }
 
 /// Closes a connection whose request takes longer than `timeout` to arrive. Sits in front of
-/// the HTTP codec and sees bytes only: the first byte read with no request pending arms the
-/// deadline; the first byte of the response written (which is only sent once a request is
-/// complete) disarms it. NIO's `IdleStateHandler`, also in the pipeline, closes connections
-/// that send nothing at all; this handler catches the ones that keep sending too little.
-final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandler {
+/// the HTTP codec and sees bytes only: the first byte read with no deadline armed arms it;
+/// `RequestCompletionHandler`, behind the codec, disarms it when NIO's parser has seen the
+/// request's end, so the time to answer is never counted against the client. A slowloris
+/// re-arms the deadline with its next byte and is closed when it fires. NIO's
+/// `IdleStateHandler`, also in the pipeline, closes connections that send nothing at all.
+final class RequestDeadlineHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
-    typealias OutboundIn = IOData
-    typealias OutboundOut = IOData
 
     private let timeout: TimeAmount
     private var deadline: Scheduled<Void>?
@@ -47,15 +47,15 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
         context.fireChannelRead(data)
     }
 
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+    /// The request whose bytes armed the deadline is complete.
+    func requestEnded() {
         deadline?.cancel()
         deadline = nil
-        context.write(data, promise: promise)
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        // Nothing read (or written) for the idle timeout: no request in progress, or a
-        // client that stopped mid-request; either way the connection is done.
+        // Nothing read for the idle timeout: no request in progress (or one abandoned
+        // mid-way); either way the connection is done.
         if event is IdleStateHandler.IdleStateEvent {
             context.close(promise: nil)
             return
@@ -64,9 +64,26 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        deadline?.cancel()
-        deadline = nil
+        requestEnded()
         context.fireChannelInactive()
+    }
+}
+
+/// Behind the HTTP codec: tells the `RequestDeadlineHandler` when a request is complete.
+/// Both live on the connection's event loop.
+final class RequestCompletionHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundOut = HTTPServerRequestPart
+
+    private let deadline: RequestDeadlineHandler
+
+    init(deadline: RequestDeadlineHandler) {
+        self.deadline = deadline
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if case .end = unwrapInboundIn(data) { deadline.requestEnded() }
+        context.fireChannelRead(data)
     }
 }
 
