@@ -36,6 +36,15 @@ public struct RunPlan: Sendable {
                        command: command)
     }
 
+    /// A SIGHUP reload: renders chrony.conf again from the same settings (templates and
+    /// drop-ins may have changed), checks it with chronyd's parser and writes it; throws the
+    /// error (nothing written) when it is bad.
+    public func reconfigure() throws {
+        let text = try ConfigWriter.render(chrony)
+        try ConfigWriter.checkWithChronyd(text, settings: chrony)
+        try ConfigWriter.write(text, to: chrony.paths.configFile)
+    }
+
     private static func executable(_ path: String?, key: SettingKey, name: String,
                                    source: SettingsSource) throws(SettingError) -> String {
         guard let path, access(path, X_OK) == 0 else {
