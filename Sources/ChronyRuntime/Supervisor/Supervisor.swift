@@ -101,20 +101,9 @@ public final class Supervisor: Sendable {
                 group.addTask { await self.runService(service, reportStart: reportStart); return nil }
             }
             // Services first: chronyd starts only once each has bound what it serves on.
-            var pending = services.count
-            if pending > 0 {
-              for await start in starts {
-                switch start {
-                case .started(let name):
-                    logger.debug("service started", metadata: ["service": "\(name)"])
-                    pending -= 1
-                case .failed(let name, let error):
-                    logger.error("service cannot start: nothing started", metadata: ["service": "\(name)", "error": "\(error)"])
-                    group.cancelAll()
-                    return .failure(error)
-                }
-                if pending == 0 { break }
-              }
+            if let refusal = await self.servicesStarted(services.count, starts) {
+                group.cancelAll()
+                return .failure(refusal)
             }
             group.addTask {
                 for await signal in signals { post.yield(.signal(signal)) }
@@ -138,6 +127,25 @@ public final class Supervisor: Sendable {
         post.finish()
         reportStart.finish()
         return try outcome.get()
+    }
+
+    /// Waits until `count` services have started; returns the error of the first one that
+    /// could not (the rest are then cancelled by the caller).
+    private func servicesStarted(_ count: Int, _ starts: AsyncStream<ServiceStart>) async -> (any Error)? {
+        var pending = count
+        guard pending > 0 else { return nil }
+        for await start in starts {
+            switch start {
+            case .started(let name):
+                logger.debug("service started", metadata: ["service": "\(name)"])
+                pending -= 1
+                if pending == 0 { return nil }
+            case .failed(let name, let error):
+                logger.error("service cannot start: nothing started", metadata: ["service": "\(name)", "error": "\(error)"])
+                return error
+            }
+        }
+        return nil
     }
 
     /// Runs one service: reports its start (or its failure before it), and records a later
