@@ -34,23 +34,69 @@ extension Supervisor {
         /// The chronyd killed because it stopped answering, and for how long it was silent.
         var killedSilent: (pid: pid_t, silence: Duration)?
         var lastFailure = ""
+        /// Waits the loop is to start as child tasks: a timer, or a chronyd's end.
+        var waits: [Wait] = []
     }
 
+    /// Something the event loop waits for in a child task of its own, which then posts an event.
+    enum Wait {
+        case after(Duration, Event)
+        case exit(StartedChronyd)
+        /// A SIGHUP's new configuration: rendered, checked and written off the loop.
+        case reconfigure(@Sendable () throws -> Void)
+    }
+
+    /// The event loop. Its timers and exit waits are child tasks (they run on the caller's
+    /// executor and end with the loop), posting their events to the same stream.
     func eventLoop(_ events: AsyncStream<Event>, post: AsyncStream<Event>.Continuation) async -> Int32 {
         var lifecycle = Lifecycle(history: RestartHistory(policy: supervision.restartPolicy))
-        if let code = start(&lifecycle, post: post) { return code }
-        for await event in events {
-            if let code = handle(event, &lifecycle, post: post) { return code }
+        return await withDiscardingTaskGroup { group in
+            func startWaits() {
+                for wait in lifecycle.waits {
+                    switch wait {
+                    case .after(let delay, let event):
+                        group.addTask {
+                            try? await Task.sleep(for: delay)
+                            if !Task.isCancelled { post.yield(event) }
+                        }
+                    case .exit(let started):
+                        group.addTask { post.yield(.exited(started.pid, await started.exit())) }
+                    case .reconfigure(let reconfigure):
+                        group.addTask {
+                            // chronyd's parser runs: blocking work, on a Dispatch thread.
+                            let error = await withCheckedContinuation { (done: CheckedContinuation<String?, Never>) in
+                                DispatchQueue.global().async {
+                                    do {
+                                        try reconfigure()
+                                        done.resume(returning: nil)
+                                    } catch {
+                                        done.resume(returning: "\(error)")
+                                    }
+                                }
+                            }
+                            post.yield(.reconfigured(error))
+                        }
+                    }
+                }
+                lifecycle.waits.removeAll()
+            }
+            defer { group.cancelAll() }
+            if let code = start(&lifecycle) { return code }
+            startWaits()
+            for await event in events {
+                if let code = handle(event, &lifecycle) { return code }
+                startWaits()
+            }
+            return ExitStatus.failure
         }
-        return ExitStatus.failure
     }
 
-    private func handle(_ event: Event, _ l: inout Lifecycle, post: AsyncStream<Event>.Continuation) -> Int32? {
+    private func handle(_ event: Event, _ l: inout Lifecycle) -> Int32? {
         switch event {
         case .signal(let signal):
             switch SignalRelay.meaning(of: signal) {
-            case .stop: return stop(because: signal, &l, post: post)
-            case .reload: requestReload(&l, post: post)
+            case .stop: return stop(because: signal, &l)
+            case .reload: requestReload(&l)
             case .notForwarded:
                 logger.notice("signal not forwarded: chronyd has no handler for it and would end", metadata: [
                     "signal": "\(Signals.name(signal))"])
@@ -75,7 +121,7 @@ extension Supervisor {
             logger.notice("reload: configuration written; restarting chronyd", metadata: [
                 "pid": "\(pid)", "grace": "\(DurationValue.format(supervision.stopGrace))"])
             send(SIGTERM, to: pid)
-            after(supervision.stopGrace, post: post, .graceExpired(pid))
+            l.waits.append(.after(supervision.stopGrace, .graceExpired(pid)))
             return nil
 
         case .graceExpired(let pid):
@@ -117,13 +163,13 @@ extension Supervisor {
                 }
                 logger.notice("reload: starting chronyd with the new configuration", metadata: [
                     "stopped": "\(pid)", "exit": "\(exit)", "reloads": "\(reloads)"])
-                return start(&l, post: post)
+                return start(&l)
             }
             var reason = "chronyd \(exit)"
             if let killed = l.killedSilent, killed.pid == pid {
                 reason = "chronyd did not answer for \(DurationValue.format(killed.silence)) and was killed"
             }
-            return failed(reason: reason, exitCode: exit.exitCode, &l, post: post)
+            return failed(reason: reason, exitCode: exit.exitCode, &l)
 
         case .restartDue:
             guard !l.stopping, l.current == nil else { return nil }
@@ -133,13 +179,13 @@ extension Supervisor {
             }
             metrics?.recordRestart()
             logger.notice("restarting chronyd", metadata: ["reason": "\(l.lastFailure)", "restarts": "\(restarts)"])
-            return start(&l, post: post)
+            return start(&l)
         }
     }
 
     /// A stop request: the first one stops chronyd (the same signal, SIGKILL after the
     /// grace); later ones are passed on.
-    private func stop(because signal: Int32, _ l: inout Lifecycle, post: AsyncStream<Event>.Continuation) -> Int32? {
+    private func stop(because signal: Int32, _ l: inout Lifecycle) -> Int32? {
         if l.stopping {
             if let pid = l.current { send(signal, to: pid) }
             return nil
@@ -153,13 +199,13 @@ extension Supervisor {
         logger.info("stop requested: stopping chronyd", metadata: [
             "signal": "\(Signals.name(signal))", "pid": "\(pid)", "grace": "\(DurationValue.format(supervision.stopGrace))"])
         send(signal, to: pid)
-        after(supervision.stopGrace, post: post, .graceExpired(pid))
+        l.waits.append(.after(supervision.stopGrace, .graceExpired(pid)))
         return nil
     }
 
     /// SIGHUP: check the configuration off the event loop (chronyd's parser runs), then act
     /// on `.reconfigured`.
-    private func requestReload(_ l: inout Lifecycle, post: AsyncStream<Event>.Continuation) {
+    private func requestReload(_ l: inout Lifecycle) {
         guard !l.stopping else { return }
         guard let reconfigure else {
             logger.notice("SIGHUP ignored: no reload configured")
@@ -171,24 +217,17 @@ extension Supervisor {
         }
         l.reloadChecking = true
         logger.info("reload requested: rendering and checking chrony.conf", metadata: ["signal": "SIGHUP"])
-        DispatchQueue.global().async {
-            do {
-                try reconfigure()
-                post.yield(.reconfigured(nil))
-            } catch {
-                post.yield(.reconfigured("\(error)"))
-            }
-        }
+        l.waits.append(.reconfigure(reconfigure))
     }
 
     /// Starts chronyd; a failure to start counts as a failed run with status 127.
-    private func start(_ l: inout Lifecycle, post: AsyncStream<Event>.Continuation) -> Int32? {
+    private func start(_ l: inout Lifecycle) -> Int32? {
         let started: StartedChronyd
         do {
             started = try launcher.launch()
         } catch {
             logger.error("cannot start chronyd", metadata: ["error": "\(error)"])
-            return failed(reason: "\(error)", exitCode: 127, &l, post: post)
+            return failed(reason: "\(error)", exitCode: 127, &l)
         }
         let pid = started.pid
         l.current = pid
@@ -199,16 +238,12 @@ extension Supervisor {
         }
         logger.info("chronyd started", metadata: ["pid": "\(pid)", "command": "\(launcher.description)"])
         apply(.silent, pid: pid)
-        Task {
-            let exit = await started.exit()
-            post.yield(.exited(pid, exit))
-        }
+        l.waits.append(.exit(started))
         return nil
     }
 
     /// chronyd ended (or could not start) unasked: restart after the backoff, or give up.
-    private func failed(reason: String, exitCode: Int32, _ l: inout Lifecycle,
-                        post: AsyncStream<Event>.Continuation) -> Int32? {
+    private func failed(reason: String, exitCode: Int32, _ l: inout Lifecycle) -> Int32? {
         l.lastFailure = reason
         let now = ContinuousClock.now - l.origin
         let policy = supervision.restartPolicy
@@ -218,7 +253,7 @@ extension Supervisor {
                 "reason": "\(reason)", "restart_in": "\(DurationValue.format(delay))",
                 "failures_in_window": "\(l.history.failures.count)", "restart_max": "\(policy.maxRestarts)",
                 "window": "\(DurationValue.format(policy.window))"])
-            after(delay, post: post, .restartDue)
+            l.waits.append(.after(delay, .restartDue))
             return nil
         case .giveUp(let code):
             let message: Logger.Message = policy.maxRestarts == 0
@@ -228,13 +263,6 @@ extension Supervisor {
                 "reason": "\(reason)", "chronyd_status": "\(exitCode)", "exit_code": "\(code)",
                 "restart_max": "\(policy.maxRestarts)", "window": "\(DurationValue.format(policy.window))"])
             return code
-        }
-    }
-
-    private func after(_ delay: Duration, post: AsyncStream<Event>.Continuation, _ event: Event) {
-        Task {
-            try? await Task.sleep(for: delay)
-            post.yield(event)
         }
     }
 
