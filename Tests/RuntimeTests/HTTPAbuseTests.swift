@@ -19,7 +19,10 @@ import Testing
         let server = HTTPEndpointServer(host: "127.0.0.1", port: 0, logger: Logger(label: "test"), limits: limits) { request in
             EndpointResponse(status: .ok, contentType: "text/plain", body: "ok \(request.path)\n")
         }
-        let task = Task { try await server.run { port in bound.withLock { $0 = port } } }
+        // On an executor of its own: sync tests of the run hold the shared pool (OwnThreadExecutor).
+        let task = Task(executorPreference: OwnThreadExecutor(label: "http-abuse-test")) {
+            try await server.run { port in bound.withLock { $0 = port } }
+        }
         try await waitUntilAsync(timeout: 120, "the server is bound") { bound.withLock { $0 } != nil }
         return (bound.withLock { $0 }!, server, task)
     }
