@@ -13,8 +13,12 @@ SCRIPT_NAME=down.sh
 . scripts/lib/stand.sh
 
 PROJECT=${COMPOSE_PROJECT_NAME:-chronyvisor}
-if [ "${CHRONYVISOR_ENGINE:-auto}" != podman ] && docker_engine_usable; then
-  ENGINE=docker; COMPOSE=(docker compose)
+# The engine run.sh used (it records it), unless CHRONYVISOR_ENGINE says otherwise.
+engine_setting_check
+recorded=$(cat "$(state_dir "$PROJECT")/engine" 2>/dev/null || true)
+[ -z "${CHRONYVISOR_ENGINE:-}" ] && [ -n "$recorded" ] && export CHRONYVISOR_ENGINE=$recorded
+if [ "${CHRONYVISOR_ENGINE:-auto}" = docker ] || { [ "${CHRONYVISOR_ENGINE:-auto}" = auto ] && docker_engine_usable; }; then
+  engine_docker_choose
 elif have podman; then
   engine_setup "$PROJECT"
 else
@@ -22,5 +26,5 @@ else
   exit 0
 fi
 compose --profile demo down --remove-orphans --timeout 15
-[ "$ENGINE" = podman ] && engine_teardown "$PROJECT"
+if [ "$ENGINE" = podman ]; then engine_teardown "$PROJECT"; else rm -f "$(state_dir "$PROJECT")/engine"; fi
 say "the stand is down"
