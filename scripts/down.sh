@@ -14,14 +14,23 @@ SCRIPT_NAME=down.sh
 . scripts/lib/stand.sh
 
 PROJECT=${COMPOSE_PROJECT_NAME:-chronyvisor}
-if [ "${CHRONYVISOR_ENGINE:-auto}" != podman ] && docker_engine_usable; then
-  ENGINE=docker; COMPOSE=(docker compose)
+# The engine run.sh used (it records it), unless CHRONYVISOR_ENGINE says otherwise.
+engine_setting_check
+recorded=$(cat "$(state_dir "$PROJECT")/engine" 2>/dev/null || true)
+[ -z "${CHRONYVISOR_ENGINE:-}" ] && [ -n "$recorded" ] && export CHRONYVISOR_ENGINE=$recorded
+if [ "${CHRONYVISOR_ENGINE:-auto}" = docker ] || { [ "${CHRONYVISOR_ENGINE:-auto}" = auto ] && docker_engine_usable; }; then
+  engine_docker_choose
 elif have podman; then
   engine_setup "$PROJECT"
 else
   say "no container engine here: nothing to stop"
   exit 0
 fi
+<<<<<<< HEAD
+compose --profile demo down --remove-orphans --timeout 15
+if [ "$ENGINE" = podman ]; then engine_teardown "$PROJECT"; else rm -f "$(state_dir "$PROJECT")/engine"; fi
+=======
 compose --profile demo --profile monitoring down --remove-orphans --timeout 15
 [ "$ENGINE" = podman ] && engine_teardown "$PROJECT"
+>>>>>>> main
 say "the stand is down"

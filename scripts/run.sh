@@ -32,13 +32,19 @@ done
 
 PROJECT=${COMPOSE_PROJECT_NAME:-chronyvisor}
 export NTP_UPSTREAM=${NTP_UPSTREAM:-time.cloudflare.com}
-export NTP_HOST_ADDRESS=${NTP_HOST_ADDRESS:-0.0.0.0}
+# Where the gateway is published: every host address by default, without an explicit
+# 0.0.0.0 (netavark before 1.6 turns that into a DNAT rule no packet matches).
+NTP_HOST_ADDRESS=${NTP_HOST_ADDRESS:-}
+[ "$NTP_HOST_ADDRESS" = 0.0.0.0 ] && NTP_HOST_ADDRESS=
 export NTP_HOST_PORT=${NTP_HOST_PORT:-123}
+export NTP_HOST_PUBLISH
+NTP_HOST_PUBLISH=$(host_publish "$NTP_HOST_ADDRESS" "$NTP_HOST_PORT")
 export CHRONYVISOR_IMAGE=$IMAGE
 started=$(now)
 
 engine_setup "$PROJECT"
-say "engine: $ENGINE, compose: ${COMPOSE[*]}"
+mkdir -p "$(state_dir "$PROJECT")" && echo "$ENGINE" > "$(state_dir "$PROJECT")/engine"   # for down.sh
+say "$(engine_description)"
 CLI=$ENGINE   # the command the user types next (podman needs no DOCKER_HOST for it)
 
 image_build
@@ -54,7 +60,7 @@ if [ -z "${RELAY_LOCAL_STRATUM:-}" ] && [ -z "$(upstream_usable "$NTP_UPSTREAM")
 fi
 
 host_port_free "$NTP_HOST_ADDRESS" "$NTP_HOST_PORT" \
-  || die "UDP port $NTP_HOST_PORT on $NTP_HOST_ADDRESS is in use on this host: set NTP_HOST_PORT (and NTP_HOST_ADDRESS) to publish the gateway elsewhere, e.g. NTP_HOST_PORT=1123 scripts/run.sh"
+  || die "UDP port $NTP_HOST_PORT on ${NTP_HOST_ADDRESS:-every host address} is in use on this host: set NTP_HOST_PORT (and NTP_HOST_ADDRESS) to publish the gateway elsewhere, e.g. NTP_HOST_PORT=1123 scripts/run.sh"
 
 up_started=$(now)
 stand_up "$PROJECT" "${CHRONYVISOR_WAIT:-300}" || {
@@ -73,8 +79,7 @@ stand_up "$PROJECT" "${CHRONYVISOR_WAIT:-300}" || {
 say "every service is healthy $(since "$up_started") s after start ($(since "$started") s in all)"
 [ "$MONITORING" = 1 ] && monitoring_up
 
-host=$NTP_HOST_ADDRESS
-[ "$host" = 0.0.0.0 ] && host=127.0.0.1
+host=${NTP_HOST_ADDRESS:-127.0.0.1}
 portflag=""
 [ "$NTP_HOST_PORT" != 123 ] && portflag=" --port $NTP_HOST_PORT"
 if [ "$offline" = 1 ]; then
@@ -92,7 +97,7 @@ The NTP stand is up ($ENGINE):
       \\                |                /
                    chrony-main                         gateway (needs ${GATEWAY_MIN_SOURCES:-2} relays to agree)
                        |
-  host $NTP_HOST_ADDRESS:$NTP_HOST_PORT/udp, ntp-user (demo client), containers on ${PROJECT}_ntp_network
+  host ${NTP_HOST_ADDRESS:-*}:$NTP_HOST_PORT/udp, ntp-user (demo client), containers on ${PROJECT}_ntp_network
 
 Next:
   $CLI exec chrony-main chronyvisor status     the gateway's tracking and sources, as chronyc prints them

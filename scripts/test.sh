@@ -24,8 +24,16 @@ if [ "${CHRONYVISOR_SKIP_PROMETHEUS_RULES_TEST:-0}" != 1 ]; then
   echo "test.sh: prometheus-rules-test.sh took $((SECONDS - rules_started)) s"
 fi
 
+# The stand's container test on both engines: podman, then Docker (docker.io installed and
+# dockerd started by the test when none answers). The second run reuses the first one's
+# host-built binary and base image.
 if [ -x scripts/container-test.sh ] && [ "${CHRONYVISOR_SKIP_CONTAINER_TEST:-0}" != 1 ]; then
-  scripts/container-test.sh
+  for engine in podman docker; do
+    [ "$engine" = docker ] && [ "${CHRONYVISOR_SKIP_DOCKER_TEST:-0}" = 1 ] && continue
+    container_started=$SECONDS
+    CHRONYVISOR_ENGINE=$engine scripts/container-test.sh
+    echo "test.sh: container-test.sh on $engine took $((SECONDS - container_started)) s"
+  done
 fi
 
 # The monitoring profile in a real stand: targets, dashboard queries, the relay-loss alert.
