@@ -1,7 +1,6 @@
 import ArgumentParser
 import ChronyKit
 import ChronyRuntime
-import Foundation
 import Logging
 
 /// `chronyvisor run`: the container's entrypoint. chronyd supervised as PID 1.
@@ -34,7 +33,7 @@ struct RunCommand: AsyncParsableCommand {
         let logger = Logger(label: "chronyvisor")
 
         try await reportingFailures {
-            let environment = ProcessInfo.processInfo.environment
+            let environment = ProcessEnvironment.current
             let plan = try RunPlan.prepare(settings.source, environment: environment)
             let health = try healthOptions.resolve(settings.source)
             let notifier = SystemdNotifier(environment: environment)

@@ -1,11 +1,5 @@
 import ChronyKit
 import Logging
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-
 /// The supervisor's view of chronyd: polling, the state machine, readiness and the watchdog.
 extension Supervisor {
     /// Feeds `observation` to the state machine. With a `pid`, only while that chronyd is
