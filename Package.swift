@@ -18,7 +18,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         // No traits: keeps JSON/YAML file providers (and full Foundation) out; we read env + flags.
         .package(url: "https://github.com/apple/swift-configuration", from: "1.0.0", traits: []),
-        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.1.0"),
@@ -30,7 +29,6 @@ let package = Package(
             name: "ChronyKit",
             dependencies: [
                 .product(name: "Configuration", package: "swift-configuration"),
-                .product(name: "Mustache", package: "swift-mustache"),
             ]
         ),
         /// libsystemd's sd_notify: its header at build time (libsystemd-dev), the library

@@ -26,11 +26,6 @@ else
   say "no container engine here: nothing to stop"
   exit 0
 fi
-<<<<<<< HEAD
-compose --profile demo down --remove-orphans --timeout 15
-if [ "$ENGINE" = podman ]; then engine_teardown "$PROJECT"; else rm -f "$(state_dir "$PROJECT")/engine"; fi
-=======
 compose --profile demo --profile monitoring down --remove-orphans --timeout 15
-[ "$ENGINE" = podman ] && engine_teardown "$PROJECT"
->>>>>>> main
+if [ "$ENGINE" = podman ]; then engine_teardown "$PROJECT"; else rm -f "$(state_dir "$PROJECT")/engine"; fi
 say "the stand is down"

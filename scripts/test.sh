@@ -17,6 +17,13 @@ bash scripts/install-deps.sh
 swift build --build-tests
 swift test --skip-build "$@"
 
+# The binary stays lean: no full Foundation, FoundationInternationalization or ICU (issue 14).
+if [ "${CHRONYVISOR_SKIP_LEAN_CHECK:-0}" != 1 ]; then
+  lean_start=$SECONDS
+  scripts/check-lean-binary.sh
+  echo "test.sh: lean-binary check took $((SECONDS - lean_start)) s"
+fi
+
 # The alert rules' unit tests, the Prometheus config and the dashboard (seconds, no engine).
 if [ "${CHRONYVISOR_SKIP_PROMETHEUS_RULES_TEST:-0}" != 1 ]; then
   rules_started=$SECONDS

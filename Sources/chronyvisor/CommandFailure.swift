@@ -1,6 +1,6 @@
 import ArgumentParser
 import ChronyKit
-import Foundation
+import ChronyRuntime
 
 extension AsyncParsableCommand {
     /// Runs `body`, turning a `ReportableError` into "chronyvisor: message" on stderr and its
@@ -9,7 +9,7 @@ extension AsyncParsableCommand {
         do {
             try await body()
         } catch let error as any ReportableError {
-            FileHandle.standardError.write(Data("chronyvisor: \(error.description)\n".utf8))
+            try? SystemFile.writeAll(STDERR_FILENO, Array("chronyvisor: \(error.description)\n".utf8))
             throw ExitCode(error.exitCode)
         }
     }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import ChronyKit
 import ChronyRuntime
-import Foundation
 import Logging
 
 /// `chronyvisor run`: the container's entrypoint. chronyd supervised as PID 1.
@@ -39,7 +38,7 @@ struct RunCommand: AsyncParsableCommand {
         let logger = Logger(label: "chronyvisor")
 
         try await reportingFailures {
-            let environment = ProcessInfo.processInfo.environment
+            let environment = ProcessEnvironment.current
             let plan = try RunPlan.prepare(healthOptions.source(over: settings.source), environment: environment)
             let health = plan.health
             let notifier = SystemdNotifier(environment: environment)

@@ -1,6 +1,6 @@
 import ArgumentParser
 import ChronyKit
-import Foundation
+import ChronyRuntime
 
 /// The chrony settings as flags; each flag is the equivalent of its environment variable
 /// (names and help come from `SettingKey`) and wins over it.
@@ -51,7 +51,7 @@ struct SettingsOptions: ParsableArguments {
 
     /// Flags layered over this process's environment.
     var source: SettingsSource {
-        SettingsSource(environment: ProcessInfo.processInfo.environment, flags: flagValues)
+        SettingsSource(environment: ProcessEnvironment.current, flags: flagValues)
     }
 
     /// Validated settings; a `SettingError` (exit 78) names the bad input.

@@ -1,7 +1,6 @@
 import ArgumentParser
 import ChronyKit
 import ChronyRuntime
-import Foundation
 
 extension ReportKind: ExpressibleByArgument {}
 
@@ -82,14 +81,13 @@ struct StatusCommand: AsyncParsableCommand {
     }
 
     private func readInput(_ path: String) throws(InputError) -> String {
-        let data: Data?
-        if path == "-" {
-            data = FileHandle.standardInput.readDataToEndOfFile()
-        } else {
-            data = FileManager.default.contents(atPath: path)
+        let bytes: [UInt8]
+        do {
+            bytes = try path == "-" ? SystemFile.readAll(STDIN_FILENO) : SystemFile.bytes(at: path)
+        } catch {
+            throw InputError(path: path, reason: "cannot be read")
         }
-        guard let data else { throw InputError(path: path, reason: "cannot be read") }
-        guard let text = String(data: data, encoding: .utf8) else {
+        guard let text = String(validating: bytes, as: UTF8.self) else {
             // Read fine, but cannot be chronyc's output (which is ASCII): bad data, not no input.
             throw InputError(path: path, reason: "is not valid chronyc output (not UTF-8 text)", exitCode: ExitStatus.dataError)
         }

@@ -32,7 +32,8 @@ programs=(
   configuration
   mustache
   all
-  all-but-mustache
+  all-but-configuration
+  all-but-prometheus
 )
 
 write_main() {
@@ -115,25 +116,24 @@ SWIFT
 // Every library chronyvisor links, each used once.
 import ArgumentParser
 import Configuration
-import Foundation
+import FoundationEssentials
 import Logging
-import Mustache
 import NIOCore
 import NIOHTTP1
 import NIOPosix
 import Prometheus
+struct Item: Codable { var name: String; var offset: Double }
 struct Tool: ParsableCommand {
     @Option var name = "chrony"
     func run() throws {
         Logger(label: "deps").info("started")
         let reader = ConfigReader(providers: [EnvironmentVariablesProvider()])
-        let template = try MustacheTemplate(string: "server {{host}} iburst")
-        print(template.render(["host": reader.string(forKey: ConfigKey("ntp.host")) ?? name]))
+        print("server \(reader.string(forKey: ConfigKey("ntp.host")) ?? name) iburst")
         let registry = PrometheusCollectorRegistry()
         registry.makeCounter(name: "polls_total").increment()
         var buffer: [UInt8] = []
         registry.emit(into: &buffer)
-        print(buffer.count, ProcessInfo.processInfo.environment.count > 0)
+        print(buffer.count, try JSONEncoder().encode([Item(name: name, offset: 1e-5)]).count)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let channel = try ServerBootstrap(group: group)
             .childChannelInitializer { channel in channel.pipeline.configureHTTPServerPipeline() }
@@ -145,7 +145,10 @@ struct Tool: ParsableCommand {
 Tool.main()
 SWIFT
   ;;
-  all-but-mustache) sed -e '/Mustache/d' -e 's/print(template.render(\["host": \(.*\)\]))/print(\1)/' \
+  all-but-configuration) sed -e '/Configuration/d' -e '/ConfigReader/d' -e 's/print("server .*/print("server \\(name) iburst")/' \
+      "$pkg/Sources/all/main.swift" > "$dir/main.swift"
+  ;;
+  all-but-prometheus) sed -e '/Prometheus/d' -e '/registry/d' -e 's/print(buffer.count, /print(/' -e '/var buffer/d' \
       "$pkg/Sources/all/main.swift" > "$dir/main.swift"
   ;;
   esac
@@ -160,8 +163,9 @@ products() {
   prometheus) echo '.product(name: "Prometheus", package: "swift-prometheus")' ;;
   configuration) echo '.product(name: "Configuration", package: "swift-configuration")' ;;
   mustache) echo '.product(name: "Mustache", package: "swift-mustache")' ;;
-  all) echo "$(products all-but-mustache), .product(name: \"Mustache\", package: \"swift-mustache\")" ;;
-  all-but-mustache) echo '.product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "Prometheus", package: "swift-prometheus"), .product(name: "Configuration", package: "swift-configuration")' ;;
+  all) echo "$(products all-but-configuration), .product(name: \"Configuration\", package: \"swift-configuration\")" ;;
+  all-but-configuration) echo "$(products all-but-prometheus | sed 's/, .product(name: "Configuration", package: "swift-configuration")//'), .product(name: \"Prometheus\", package: \"swift-prometheus\")" ;;
+  all-but-prometheus) echo '.product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "Configuration", package: "swift-configuration")' ;;
   esac
 }
 
@@ -172,7 +176,8 @@ for p in "${programs[@]}"; do
   targets+="        .executableTarget(name: \"$p\", dependencies: [$(products "$p")]),"$'\n'
 done
 # The same packages and versions as chronyvisor's Package.swift (swift-configuration without
-# traits, as chronyvisor uses it).
+# traits, as chronyvisor uses it), plus swift-mustache, which chronyvisor no longer links: its
+# row shows what it cost (full Foundation and ICU).
 cat > "$pkg/Package.swift" <<SWIFT
 // swift-tools-version: 6.1
 import PackageDescription

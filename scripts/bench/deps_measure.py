@@ -20,9 +20,10 @@ LABELS = {
     "foundation-essentials": "+ FoundationEssentials (JSONEncoder, Date)",
     "foundation": "+ Foundation (JSONEncoder, ProcessInfo, FileManager)",
     "configuration": "+ Configuration (no traits)",
-    "mustache": "+ Mustache",
-    "all": "all of the above together",
-    "all-but-mustache": "all but Mustache",
+    "mustache": "+ Mustache (swift-mustache; no longer linked)",
+    "all": "what chronyvisor links (all but Foundation and Mustache), together",
+    "all-but-configuration": "the same without Configuration",
+    "all-but-prometheus": "the same without Prometheus",
 }
 
 

@@ -13,33 +13,33 @@ public struct ChronyConfRenderer: Sendable {
     }
 
     /// The values the templates see. Every one has passed validation.
-    static func context(for s: ChronySettings) -> [String: Any] {
-        var context: [String: Any] = [
-            "version": ChronyvisorVersion.current,
-            "role": s.role.rawValue,
-            "servers": s.servers.map { source -> [String: Any] in
-                var line: [String: Any] = ["host": source.host.description, "nts": s.enableNTS]
-                if let port = source.port { line["sourcePort"] = String(port) }
-                return line
-            },
-            "minPoll": String(s.minPoll),
-            "maxPoll": String(s.maxPoll),
-            "minSources": String(s.minSources),
-            "port": String(s.port),
-            "noClientLog": s.noClientLog,
-            "commandSocket": s.paths.commandSocket,
-            "pidFile": s.paths.pidFile,
-            "driftFile": s.paths.driftFile,
-            "stateDirectory": s.paths.stateDirectory,
-            "confDirectory": s.paths.confDirectory,
-            "given": s.givenSettings.map { ["name": $0.key.environmentName, "value": $0.value] },
+    static func context(for s: ChronySettings) -> TemplateValue {
+        var context: [String: TemplateValue] = [
+            "version": .string(ChronyvisorVersion.current),
+            "role": .string(s.role.rawValue),
+            "servers": .list(s.servers.map { source -> TemplateValue in
+                var line: [String: TemplateValue] = ["host": .string(source.host.description), "nts": .bool(s.enableNTS)]
+                if let port = source.port { line["sourcePort"] = .string(String(port)) }
+                return .object(line)
+            }),
+            "minPoll": .string(String(s.minPoll)),
+            "maxPoll": .string(String(s.maxPoll)),
+            "minSources": .string(String(s.minSources)),
+            "port": .string(String(s.port)),
+            "noClientLog": .bool(s.noClientLog),
+            "commandSocket": .string(s.paths.commandSocket),
+            "pidFile": .string(s.paths.pidFile),
+            "driftFile": .string(s.paths.driftFile),
+            "stateDirectory": .string(s.paths.stateDirectory),
+            "confDirectory": .string(s.paths.confDirectory),
+            "given": .list(s.givenSettings.map { .object(["name": .string($0.key.environmentName), "value": .string($0.value)]) }),
         ]
         switch s.allow {
-        case .all: context["allowAll"] = true
-        case .networks(let networks): context["allow"] = networks.map(\.description)
+        case .all: context["allowAll"] = .bool(true)
+        case .networks(let networks): context["allow"] = .list(networks.map { .string($0.description) })
         }
-        if let stratum = s.localStratum { context["localStratum"] = String(stratum) }
-        return context
+        if let stratum = s.localStratum { context["localStratum"] = .string(String(stratum)) }
+        return .object(context)
     }
 
     /// Collapses runs of blank lines left by empty sections into one.

@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
 import FoundationEssentials
-#else
-import Foundation
-#endif
 
 /// The server a probe asks: the host as given, the address it resolved to, the port.
 public struct ProbeTarget: Sendable, Hashable {

@@ -1,11 +1,10 @@
 import ChronyKit
-import Foundation
 
 /// Renders chrony.conf, checks it with chronyd's own parser and writes it atomically.
 public enum ConfigWriter {
     /// The file `run` would write, from the located templates.
     public static func render(_ settings: ChronySettings) throws(TemplateError) -> String {
-        let templates = try TemplateSet.locate(preferred: settings.templateDirectory)
+        let templates = try TemplateDirectory.locate(preferred: settings.templateDirectory)
         return try ChronyConfRenderer(templates: templates).render(settings)
     }
 
@@ -13,19 +12,22 @@ public enum ConfigWriter {
     /// could never touch the clock). Throws chronyd's own complaint. `chronyd` is the
     /// executable `Executables.require` accepted.
     public static func checkWithChronyd(_ text: String, chronyd: String) throws(ConfigCheckError) {
-        let directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("chronyvisor-check-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
-        let file = directory.appendingPathComponent("chrony.conf")
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let directory: String
         do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: file)
+            directory = try SystemFile.makeTemporaryDirectory("chronyvisor-check")
         } catch {
-            throw ConfigCheckError(message: "cannot write a temporary file to check: \(error.localizedDescription)")
+            throw ConfigCheckError(message: "cannot make a temporary directory to check in: \(error)")
+        }
+        defer { SystemFile.removeDirectory(directory, files: ["chrony.conf"]) }
+        let file = directory + "/chrony.conf"
+        do {
+            try SystemFile.writeAtomically(text, to: file)
+        } catch {
+            throw ConfigCheckError(message: "cannot write a temporary file to check: \(error)")
         }
         let result: CapturedRun
         do {
-            result = try CapturedRun.run(chronyd, arguments: ["-x", "-p", "-f", file.path], timeout: .seconds(10))
+            result = try CapturedRun.run(chronyd, arguments: ["-x", "-p", "-f", file], timeout: .seconds(10))
         } catch {
             throw ConfigCheckError(message: "cannot check the configuration: \(error)")
         }
@@ -38,12 +40,10 @@ public enum ConfigWriter {
 
     /// Writes `text` to `path` atomically (temporary file + rename), creating the directory.
     public static func write(_ text: String, to path: String) throws(ConfigCheckError) {
-        let url = URL(fileURLWithPath: path)
         do {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: url, options: .atomic)
+            try SystemFile.writeAtomically(text, to: path)
         } catch {
-            throw ConfigCheckError(message: "cannot write \(path): \(error.localizedDescription)")
+            throw ConfigCheckError(message: "cannot write \(path): \(error)")
         }
     }
 }

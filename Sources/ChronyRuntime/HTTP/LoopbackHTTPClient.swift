@@ -1,12 +1,6 @@
 import NIOCore
 import NIOEmbedded
 import NIOHTTP1
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-
 /// A one-shot HTTP GET to a local endpoint with a blocking socket and a hard timeout, for
 /// `chronyvisor health` (run every few seconds by Docker, so it must start nothing it does
 /// not need: no event loop threads). Requests are encoded and responses decoded by NIO's own
@@ -51,11 +45,11 @@ public enum LoopbackHTTPClient {
         var buffer = [UInt8](repeating: 0, count: 16384)
         while true {
             var fd = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&fd, 1, timeoutMilliseconds)
+            let ready: Int32
+            do { ready = try systemCall("poll") { poll(&fd, 1, timeoutMilliseconds) } } catch { throw .io(error.errno) }
             if ready == 0 { throw .timedOut }
-            if ready < 0 { if errno == EINTR { continue }; throw .io(errno) }
-            let n = recv(socket, &buffer, buffer.count, 0)
-            if n < 0 { if errno == EINTR { continue }; throw .io(errno) }
+            let n: Int
+            do { n = try systemCall("recv") { recv(socket, &buffer, buffer.count, 0) } } catch { throw .io(error.errno) }
             do {
                 if n == 0 {
                     channel.pipeline.syncOperations.fireChannelInactive()
@@ -122,17 +116,14 @@ public enum LoopbackHTTPClient {
     private static func sendAll(_ socket: Int32, _ bytes: [UInt8]) throws(LoopbackHTTPError) {
         var sent = 0
         while sent < bytes.count {
-            let n = bytes[sent...].withUnsafeBytes { send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                if errno == EAGAIN {
-                    var fd = pollfd(fd: socket, events: Int16(POLLOUT), revents: 0)
-                    _ = poll(&fd, 1, 1000)
-                    continue
-                }
-                throw .io(errno)
+            let remaining = Array(bytes[sent...])
+            do {
+                sent += try systemCall("send") { send(socket, remaining, remaining.count, Int32(MSG_NOSIGNAL)) }
+            } catch {
+                guard error.errno == EAGAIN else { throw .io(error.errno) }
+                var fd = pollfd(fd: socket, events: Int16(POLLOUT), revents: 0)
+                _ = try? systemCall("poll", { poll(&fd, 1, 1000) })
             }
-            sent += n
         }
     }
 }

@@ -1,5 +1,5 @@
 import ChronyKit
-import Foundation
+import FoundationEssentials
 
 /// Where a command gets the node's health verdict: from the running supervisor over HTTP on
 /// loopback (its latest verdict, with the start grace and the served-time check), or — when

@@ -1,10 +1,4 @@
 import Logging
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-
 /// A swift-log handler writing one line per event to stderr:
 /// `2026-11-27T03:40:00.123Z info chronyvisor: chronyd started pid=123 args="-d -x"`.
 /// Metadata follows the message as `key=value`, keys sorted, values quoted when they hold
@@ -35,15 +29,7 @@ public struct KeyValueLogHandler: LogHandler {
                                   message: event.message.description, metadata: all)
         var bytes = Array(line.utf8)
         bytes.append(UInt8(ascii: "\n"))
-        bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let n = write(fileDescriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { return }
-                offset += n
-            }
-        }
+        try? SystemFile.writeAll(fileDescriptor, bytes)
     }
 
     /// Makes every `Logger` of the process use this handler. Call once, early.

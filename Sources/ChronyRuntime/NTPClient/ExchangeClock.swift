@@ -1,10 +1,4 @@
 import ChronyKit
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-
 /// The two clocks an NTP exchange reads: the real-time clock for T1 and the monotonic
 /// clock for the elapsed time up to T4 (see `ExchangeClockReadings` for why).
 public protocol ExchangeClock: Sendable {

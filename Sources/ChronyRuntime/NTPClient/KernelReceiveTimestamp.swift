@@ -1,10 +1,4 @@
 import ChronyKit
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-
 /// Receiving a datagram together with the kernel's CLOCK_REALTIME timestamp of its arrival
 /// (`SO_TIMESTAMPNS`), which excludes the time our thread took to wake up — the largest and
 /// most variable part of a loopback round trip. Linux on 64-bit only (where the option is

@@ -1,11 +1,4 @@
 import ChronyKit
-import Foundation
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-
 /// An SNTP client (RFC 4330; RFC 5905 client mode) for one server: one request, one reply.
 ///
 /// Each exchange uses a fresh connected UDP socket (a fresh source port, so a late reply to
@@ -34,14 +27,8 @@ public struct NTPClient: Sendable {
     /// (unresolvable host, no answer, a refusal). Blocks a thread of its own, not the
     /// caller's, for at most `timeout` after name resolution.
     public static func query(host: String, port: UInt16 = 123, timeout: Duration = .seconds(1)) async throws(NTPClientError) -> NTPSample {
-        let result: Result<NTPSample, NTPClientError> = await withCheckedContinuation { continuation in
-            let thread = Thread {
-                continuation.resume(returning: Result { () throws(NTPClientError) -> NTPSample in
-                    try querySynchronously(host: host, port: port, timeout: timeout)
-                })
-            }
-            thread.name = "chronyvisor-ntp-query"
-            thread.start()
+        let result: Result<NTPSample, NTPClientError> = await BlockingWork.run {
+            Result { () throws(NTPClientError) -> NTPSample in try querySynchronously(host: host, port: port, timeout: timeout) }
         }
         return try result.get()
     }
@@ -102,10 +89,10 @@ public struct NTPClient: Sendable {
             }
             var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0)]
             if let stop { fds.append(pollfd(fd: stop, events: Int16(POLLIN), revents: 0)) }
-            let ready = poll(&fds, nfds_t(fds.count), Int32(clamping: (remaining + 999_999) / 1_000_000))
-            if ready < 0 {
-                if errno == EINTR { continue }
-                throw .socket(operation: "poll", errno: errno)
+            do {
+                _ = try systemCall("poll") { poll(&fds, nfds_t(fds.count), Int32(clamping: (remaining + 999_999) / 1_000_000)) }
+            } catch {
+                throw .socket(operation: "poll", errno: error.errno)
             }
             if fds[0].revents != 0 {
                 let (count, arrival) = KernelReceiveTimestamp.receive(fd, into: &buffer)

@@ -1,10 +1,4 @@
 import ChronyKit
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-
 /// Why an NTP query gave no sample. Each is one readable line; the exit status is the
 /// probe's "no answer" (1) except a refusal (2).
 public enum NTPClientError: Error, Sendable, Hashable, ReportableError {

@@ -1,10 +1,4 @@
 import ChronyKit
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-
 /// A resolved UDP address of an NTP server (IPv4 or IPv6), from `getaddrinfo`.
 public struct NTPServerAddress: Sendable, Hashable {
     /// AF_INET or AF_INET6.

@@ -1,11 +1,4 @@
 import ChronyKit
-import Foundation
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-
 /// `chronyvisor probe`'s work: ask one server for the time every `interval` seconds, print a
 /// line per exchange and, at the end (count reached, SIGINT, SIGTERM, a DENY/RSTR kiss),
 /// a summary; return the exit status (`ProbeExit`).
@@ -28,12 +21,8 @@ public struct ProbeLoop: Sendable {
 
     /// Runs on a thread of its own (the loop blocks in `poll`) and returns the exit status.
     public func run() async throws(NTPClientError) -> Int32 {
-        let result: Result<Int32, NTPClientError> = await withCheckedContinuation { continuation in
-            let thread = Thread { [self] in
-                continuation.resume(returning: Result { () throws(NTPClientError) -> Int32 in try runSynchronously() })
-            }
-            thread.name = "chronyvisor-probe"
-            thread.start()
+        let result: Result<Int32, NTPClientError> = await BlockingWork.run { [self] in
+            Result { () throws(NTPClientError) -> Int32 in try runSynchronously() }
         }
         return try result.get()
     }
@@ -94,15 +83,6 @@ public struct ProbeLoop: Sendable {
 /// a pipe sees each line as it happens, and never interleaved mid-line.
 public enum StandardOutput {
     @Sendable public static func writeLine(_ line: String) {
-        var bytes = Array((line + "\n").utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeMutableBytes { write(STDOUT_FILENO, $0.baseAddress! + offset, $0.count - offset) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                return
-            }
-            offset += written
-        }
+        try? SystemFile.writeAll(STDOUT_FILENO, Array((line + "\n").utf8))
     }
 }

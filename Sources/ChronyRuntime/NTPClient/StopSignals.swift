@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-
 /// SIGINT and SIGTERM turned into a readable file descriptor (the self-pipe trick), so a
 /// blocking loop can `poll` for "stop" together with its sockets and timers, and finish its
 /// work — print a summary, choose an exit status — instead of dying mid-line. The handler

@@ -1,10 +1,4 @@
 import CSystemd
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-
 /// Tells systemd (or any `$NOTIFY_SOCKET` listener: podman, a test) how the service is doing,
 /// through libsystemd's `sd_notify`, which handles both path and abstract (`@name`) sockets.
 /// libsystemd is loaded on the first notification only (`chronyvisor_sd_notify`), so the

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-
 /// A short-lived command run to completion with its output captured: chronyc, chronyd -p.
 /// The command is killed (SIGKILL) when it outlives its timeout, so a stuck peer can never
 /// hang the caller.
@@ -43,16 +37,18 @@ public struct CapturedRun: Sendable {
             if remaining <= .zero { timedOut = true; break }
             let ms = Int32(min(remaining.wholeMilliseconds + 1, 60_000))
             var fds = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
-            let ready = poll(&fds, nfds_t(fds.count), ms)
-            if ready < 0 && errno == EINTR { continue }
-            if ready <= 0 { continue }
+            guard let ready = try? systemCall("poll", { poll(&fds, nfds_t(fds.count), ms) }), ready > 0 else { continue }
             for entry in fds where entry.revents != 0 {
                 var chunk = [UInt8](repeating: 0, count: 65536)
-                let n = read(entry.fd, &chunk, chunk.count)
-                if n > 0 {
-                    buffers[entry.fd]!.append(contentsOf: chunk[0..<n])
-                } else if n == 0 || (errno != EINTR && errno != EAGAIN) {
-                    open.removeAll { $0 == entry.fd }
+                do {
+                    let n = try systemCall("read") { read(entry.fd, &chunk, chunk.count) }
+                    if n > 0 {
+                        buffers[entry.fd]!.append(contentsOf: chunk[0..<n])
+                    } else {
+                        open.removeAll { $0 == entry.fd }
+                    }
+                } catch {
+                    if error.errno != EAGAIN { open.removeAll { $0 == entry.fd } }
                 }
             }
         }

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-
 /// How a child process ended.
 public enum ChildExit: Sendable, Equatable, CustomStringConvertible {
     case exited(Int32)

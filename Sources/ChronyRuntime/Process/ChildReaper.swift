@@ -1,10 +1,3 @@
-import Foundation
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-
 /// The one place that calls `waitpid`. Every child chronyvisor starts is spawned through
 /// `spawn` and collected through `waitForExit`, so exit statuses are never stolen.
 ///
@@ -18,7 +11,7 @@ public final class ChildReaper: @unchecked Sendable {
     /// The process-wide reaper.
     public static let shared = ChildReaper()
 
-    private let condition = NSCondition()
+    private let condition = Condition()
     private var reapingAll = false
     /// Pids spawned by us and not yet collected.
     private var ours: Set<pid_t> = []
@@ -41,9 +34,7 @@ public final class ChildReaper: @unchecked Sendable {
         defer { condition.unlock() }
         guard !reapingAll else { return }
         reapingAll = true
-        let thread = Thread { [self] in reapLoop() }
-        thread.name = "chronyvisor-reaper"
-        thread.start()
+        BlockingWork.start { [self] in reapLoop() }
     }
 
     /// Starts `path` with `arguments` through posix_spawn, registering the pid atomically
@@ -80,11 +71,9 @@ public final class ChildReaper: @unchecked Sendable {
         }
         condition.unlock()
         var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 {
-            if errno != EINTR {
-                // Already collected elsewhere: report it as lost rather than hang.
-                return .exited(255)
-            }
+        guard (try? systemCall("waitpid", { waitpid(pid, &status, 0) })) != nil else {
+            // Already collected elsewhere: report it as lost rather than hang.
+            return .exited(255)
         }
         condition.lock()
         ours.remove(pid)
@@ -125,22 +114,18 @@ public final class ChildReaper: @unchecked Sendable {
                 return
             }
             condition.unlock()
-            let thread = Thread { [self] in continuation.resume(returning: waitForExit(pid)) }
-            thread.name = "chronyvisor-wait-\(pid)"
-            thread.start()
+            BlockingWork.start { [self] in continuation.resume(returning: waitForExit(pid)) }
         }
     }
 
     private func reapLoop() {
         while true {
             var status: Int32 = 0
-            let pid = waitpid(-1, &status, 0)
-            if pid < 0 {
-                if errno == EINTR { continue }
+            guard let pid = try? systemCall("waitpid", { waitpid(-1, &status, 0) }) else {
                 // ECHILD: nothing to wait for yet; sleep until a spawn or a short timeout
                 // (an orphan may be re-parented to us meanwhile).
                 condition.lock()
-                _ = condition.wait(until: Date(timeIntervalSinceNow: 0.2))
+                condition.wait(seconds: 0.2)
                 condition.unlock()
                 continue
             }

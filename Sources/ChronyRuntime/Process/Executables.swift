@@ -1,10 +1,4 @@
 import ChronyKit
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-
 /// Finds chronyd and chronyc: the configured path, else PATH, else the Debian locations.
 public enum Executables {
     public static func chronyd(_ settings: ChronySettings) -> String? {

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-
 /// The write end of the self-pipe the signal handler writes to (set once, before the handler).
 nonisolated(unsafe) private var signalPipeWriteEnd: Int32 = -1
 

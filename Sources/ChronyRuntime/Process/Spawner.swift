@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-
 /// What a spawned child gets instead of our own standard streams and environment.
 public struct SpawnOptions: Sendable {
     /// File descriptor for the child's stdin/stdout/stderr; nil inherits ours.

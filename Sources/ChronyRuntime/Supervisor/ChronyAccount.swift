@@ -1,10 +1,4 @@
 import ChronyKit
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-
 /// The user chronyd runs as after dropping root (`-u`), and that owns its directories.
 public struct ChronyAccount: Sendable, Equatable {
     public let name: String

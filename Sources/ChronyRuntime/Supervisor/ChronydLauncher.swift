@@ -1,19 +1,13 @@
-import Foundation
 import Logging
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 
 /// Starts chronyd through `ChildReaper` and forwards what it prints into our log.
 public enum ChronydLauncher {
     /// A started chronyd: its pid and the end of its output.
     public struct Launched: Sendable {
         public let pid: pid_t
-        private let outputClosed: DispatchSemaphore
+        private let outputClosed: Latch
 
-        init(pid: pid_t, outputClosed: DispatchSemaphore) {
+        init(pid: pid_t, outputClosed: Latch) {
             self.pid = pid
             self.outputClosed = outputClosed
         }
@@ -22,12 +16,7 @@ public enum ChronydLauncher {
         /// most `timeout` (a descendant may hold the pipe open).
         public func outputDrained(timeout: Duration) async {
             let seconds = timeout.inSeconds
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                DispatchQueue.global().async {
-                    if outputClosed.wait(timeout: .now() + seconds) == .success { outputClosed.signal() }
-                    continuation.resume()
-                }
-            }
+            _ = await BlockingWork.run { [outputClosed] in outputClosed.wait(seconds: seconds) }
         }
     }
 
@@ -51,13 +40,11 @@ public enum ChronydLauncher {
             throw error
         }
         close(output[1])
-        let closed = DispatchSemaphore(value: 0)
-        let thread = Thread {
+        let closed = Latch()
+        BlockingWork.start {
             forwardLines(from: output[0], pid: pid)
-            closed.signal()
+            closed.open()
         }
-        thread.name = "chronyd-output-\(pid)"
-        thread.start()
         return Launched(pid: pid, outputClosed: closed)
     }
 
@@ -67,9 +54,7 @@ public enum ChronydLauncher {
         var pending: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)
         while true {
-            let n = read(fd, &chunk, chunk.count)
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { break }
+            guard let n = try? systemCall("read", { read(fd, &chunk, chunk.count) }), n > 0 else { break }
             pending.append(contentsOf: chunk[0..<n])
             while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
                 log(String(decoding: pending[..<newline], as: UTF8.self), pid: pid, logger: logger)

@@ -1,9 +1,4 @@
 import ChronyKit
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 
 /// A chronyd the supervisor started: its pid and a way to await its end.
 public struct StartedChronyd: Sendable {

@@ -1,5 +1,4 @@
 import ChronyKit
-import Dispatch
 
 /// One poll of chronyd: what the state machine needs, and the reports it came from.
 public struct ChronydReading: Sendable, Equatable {
@@ -29,15 +28,14 @@ public protocol ChronydObserver: Sendable {
 
 /// Polls chronyd with one `chronyc -c -m tracking sources sourcestats serverstats ntpdata` through
 /// `ChronycClient` and, when asked to, sends one NTP request to the node's own serving port
-/// (what a client would get), on a queue of its own (both block; they must not hold a
-/// Swift concurrency thread).
+/// (what a client would get), as `BlockingWork` (both block; they must not hold a Swift
+/// concurrency thread).
 public struct ChronycObserver: ChronydObserver {
     public let client: ChronycClient
     /// Where the node serves NTP, for the served-time check; nil: no check.
     public let servedTimeAt: (host: String, port: UInt16)?
     /// Asks chronyd to resolve names again when sources stop answering; nil: never.
     public let upkeep: SourceUpkeep?
-    private let queue = DispatchQueue(label: "chronyvisor.poll")
 
     /// The reports one poll reads: the state machine's, the health policy's and /metrics'.
     public static let reports: [ReportKind] = [.tracking, .sources, .sourcestats, .serverstats]
@@ -56,9 +54,7 @@ public struct ChronycObserver: ChronydObserver {
     }
 
     public func observe() async -> ChronydReading {
-        await withCheckedContinuation { continuation in
-            queue.async { continuation.resume(returning: read()) }
-        }
+        await BlockingWork.run { [self] in read() }
     }
 
     func read() -> ChronydReading {

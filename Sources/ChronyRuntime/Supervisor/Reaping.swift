@@ -1,10 +1,4 @@
 import CLinux
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-
 /// Makes this process the reaper of every orphaned descendant, as PID 1 must be.
 public enum Reaping {
     /// PID 1 already inherits orphans; any other process asks the kernel to be a child

@@ -1,10 +1,4 @@
 import ChronyKit
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-
 /// Everything `chronyvisor run` checks and writes before chronyd's first start.
 public struct RunPlan: Sendable {
     public let chrony: ChronySettings

@@ -1,10 +1,4 @@
 import ChronyKit
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-
 /// Prepares the directories chronyd needs before each start.
 ///
 /// chronyd silently disables its command socket when the socket's directory is not owned by

@@ -1,10 +1,3 @@
-import Foundation
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-
 /// Catches the signals `run` acts on and hands them, in order, to one consumer.
 ///
 /// The signals are blocked in the calling thread (threads created afterwards inherit the
@@ -65,9 +58,7 @@ public final class SignalRelay: Sendable {
 
     /// Starts the thread that receives the signals and yields them to `signals`.
     public func start() {
-        let thread = Thread { [self] in receive() }
-        thread.name = "chronyvisor-signals"
-        thread.start()
+        BlockingWork.start { [self] in receive() }
     }
 
     private func receive() {
@@ -76,15 +67,8 @@ public final class SignalRelay: Sendable {
         for signal in Self.relayed { sigaddset(&mask, signal) }
         pthread_sigmask(SIG_UNBLOCK, &mask, nil)
         var byte: UInt8 = 0
-        while true {
-            let n = read(readEnd, &byte, 1)
-            if n == 1 {
-                continuation.yield(Int32(byte))
-            } else if n < 0 && errno == EINTR {
-                continue
-            } else {
-                return
-            }
+        while let count = try? systemCall("read", { read(readEnd, &byte, 1) }), count == 1 {
+            continuation.yield(Int32(byte))
         }
     }
 }

@@ -1,11 +1,5 @@
 import ChronyKit
-import Dispatch
 import Logging
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 
 /// The lifecycle half of the supervisor: one event loop that owns chronyd's process.
 ///
@@ -63,15 +57,13 @@ extension Supervisor {
                         group.addTask { post.yield(.exited(started.pid, await started.exit())) }
                     case .reconfigure(let reconfigure):
                         group.addTask {
-                            // chronyd's parser runs: blocking work, on a Dispatch thread.
-                            let error = await withCheckedContinuation { (done: CheckedContinuation<String?, Never>) in
-                                DispatchQueue.global().async {
-                                    do {
-                                        try reconfigure()
-                                        done.resume(returning: nil)
-                                    } catch {
-                                        done.resume(returning: "\(error)")
-                                    }
+                            // chronyd's parser runs: blocking work, off the cooperative pool.
+                            let error: String? = await BlockingWork.run {
+                                do {
+                                    try reconfigure()
+                                    return nil
+                                } catch {
+                                    return "\(error)"
                                 }
                             }
                             post.yield(.reconfigured(error))

@@ -1,10 +1,5 @@
 import ChronyKit
 import Logging
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 
 /// The monitoring half of the supervisor: poll → verdict → state → STATUS=/READY=1/metrics,
 /// the watch for a chronyd that stopped answering, and the watchdog.

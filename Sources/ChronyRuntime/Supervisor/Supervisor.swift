@@ -1,12 +1,6 @@
 import ChronyKit
 import Logging
 import Synchronization
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-
 /// Keeps chronyd running as the child of chronyvisor (PID 1 in a container) and knows how
 /// it is doing. Two halves, one task group:
 /// - the **lifecycle** (`Supervisor+Lifecycle.swift`): one event loop starts chronyd through

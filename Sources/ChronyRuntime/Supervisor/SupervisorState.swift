@@ -1,11 +1,5 @@
 import ChronyKit
 import Synchronization
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-
 /// What the supervisor knows at one moment: the node's state, the last observation of
 /// chronyd, its process and its restarts. A value, copied out of `SupervisorState`.
 public struct SupervisorSnapshot: Sendable, Equatable {
