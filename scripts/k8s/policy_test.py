@@ -3,6 +3,8 @@
 
 Usage: policy_test.py CHRONYVISOR_BIN RENDERED.yaml...   (one file per overlay, as
 `kubectl kustomize` printed it; the file's name without .yaml names the overlay)
+       policy_test.py --self-test CHRONYVISOR_BIN BASE.yaml   (each of a list of broken
+       variants of the base must fail a check)
 
 For every overlay it checks what the API schemas cannot: that each chronyvisor container's
 probes ask the port and paths HEALTH_LISTEN serves; that the gateway's NTP_SERVERS are the
@@ -375,38 +377,101 @@ def check_monitoring(name, objs, alerts):
         ok(pr["spec"]["groups"] == alerts["groups"], f"{name}: the PrometheusRule's groups are deploy/prometheus/alerts.yml's")
 
 
+def run_checks(name, objs, ctx):
+    """Every check over one rendered overlay."""
+    check_namespaces(name, objs)
+    roles = set()
+    for w in workloads(objs):
+        pod = w["spec"]["template"]["spec"]
+        cs = chronyvisor_containers(pod)
+        ok(len(cs) == 1, f"{name}: {w['kind']}/{w['metadata']['name']} runs one chronyvisor container")
+        for c in cs:
+            env = container_env(w, c)
+            check_probes(name, w, c, env)
+            check_security(name, w, c, pod, ctx["caps"])
+            cm = check_mounts(name, w, c, pod, env, objs, ctx["image_env"])
+            check_resources(name, w, c, ctx["footprint"])
+            roles.add(check_config(name, w, c, env, objs, cm, ctx["chronyvisor"]))
+    ok(roles == {"relay", "gateway"}, f"{name}: both roles are deployed", f"roles {sorted(roles)}")
+    check_stand(name, objs)
+    check_services(name, objs)
+    check_network_policy(name, objs)
+    check_monitoring(name, objs, ctx["alerts"])
+
+
+def _container(objs, kind):
+    return find(objs, kind)[0]["spec"]["template"]["spec"]["containers"][0]
+
+
+def _env(objs, kind, var, value):
+    for e in _container(objs, kind)["env"]:
+        if e["name"] == var:
+            e["value"] = value
+
+
+# Broken manifests the checks must refuse: proof that each kind of check can fail.
+MUTATIONS = {
+    "SYS_TIME added": lambda o: _container(o, "Deployment")["securityContext"]["capabilities"]["add"].append("SYS_TIME"),
+    "capability dropped from the compose set": lambda o: _container(o, "StatefulSet")["securityContext"]["capabilities"]["add"].remove("KILL"),
+    "writable root": lambda o: _container(o, "StatefulSet")["securityContext"].update(readOnlyRootFilesystem=False),
+    "privilege escalation": lambda o: _container(o, "Deployment")["securityContext"].pop("allowPrivilegeEscalation"),
+    "hostNetwork": lambda o: find(o, "Deployment")[0]["spec"]["template"]["spec"].update(hostNetwork=True),
+    "readiness on /healthz": lambda o: _container(o, "Deployment")["readinessProbe"]["httpGet"].update(path="/healthz"),
+    "probe on another port": lambda o: _container(o, "StatefulSet")["livenessProbe"]["httpGet"].update(port=8080),
+    "HEALTH_LISTEN on loopback": lambda o: _env(o, "StatefulSet", "HEALTH_LISTEN", "127.0.0.1:9123"),
+    "a relay name the StatefulSet has not": lambda o: _env(o, "Deployment", "NTP_SERVERS",
+        "chronyvisor-relay-0.chronyvisor-relay.$(POD_NAMESPACE).svc.cluster.local.,chronyvisor-relay-1.chronyvisor-relay.$(POD_NAMESPACE).svc.cluster.local.,chronyvisor-relay-3.chronyvisor-relay.$(POD_NAMESPACE).svc.cluster.local."),
+    "names without the trailing dot": lambda o: _env(o, "Deployment", "NTP_SERVERS",
+        "chronyvisor-relay-0.chronyvisor-relay,chronyvisor-relay-1.chronyvisor-relay,chronyvisor-relay-2.chronyvisor-relay"),
+    "PDB below NTP_MIN_SOURCES": lambda o: find(o, "PodDisruptionBudget")[0]["spec"].update(minAvailable=1),
+    "a setting chronyvisor refuses": lambda o: _env(o, "StatefulSet", "NTP_SERVERS", "time.cloudflare.com,bad host"),
+    "a drop-in chronyd -p refuses": lambda o: find(o, "ConfigMap")[0]["data"].update({"bad.conf": "no_such_directive 1\n"}),
+    "memory request below the measured footprint": lambda o: _container(o, "Deployment")["resources"]["requests"].update(memory="16Mi"),
+    "HTTP port open to all": lambda o: find(o, "NetworkPolicy")[0]["spec"]["ingress"][1].pop("from"),
+    "no zone spread": lambda o: find(o, "StatefulSet")[0]["spec"]["template"]["spec"]["topologySpreadConstraints"].pop(),
+}
+
+
+def self_test(ctx, path):
+    """Each mutation of the rendered base must make at least one check fail."""
+    global failures, count
+    import contextlib
+    import copy
+    import io
+    base = load(path)
+    missed = 0
+    for i, (what, mutate) in enumerate(MUTATIONS.items(), 1):
+        objs = copy.deepcopy(base)
+        mutate(objs)
+        failures = count = 0
+        with contextlib.redirect_stdout(io.StringIO()) as out:
+            run_checks("self-test", objs, ctx)
+        caught = [l for l in out.getvalue().splitlines() if l.startswith("not ok")]
+        if caught:
+            print(f"ok {i} - caught: {what} ({caught[0].split(' - ', 1)[1][:120]})")
+        else:
+            missed += 1
+            print(f"not ok {i} - missed: {what}")
+    print(f"1..{len(MUTATIONS)}")
+    return 1 if missed else 0
+
+
 def main(argv):
+    selftest = "--self-test" in argv
+    argv = [a for a in argv if a != "--self-test"]
     if len(argv) < 2:
         print(__doc__.split("\n\n")[1], file=sys.stderr)
         return 64
     chronyvisor, files = argv[0], argv[1:]
-    caps = compose_capabilities()
-    image_env = dockerfile_env()
-    footprint = measured_footprint_mib()
-    ok(footprint is not None, f"docs/benchmarks.md gives the measured footprint ({footprint} MiB)")
     with open(os.path.join(ROOT, "deploy", "prometheus", "alerts.yml")) as f:
         alerts = yaml.safe_load(f)
+    ctx = {"caps": compose_capabilities(), "image_env": dockerfile_env(), "footprint": measured_footprint_mib(),
+           "alerts": alerts, "chronyvisor": chronyvisor}
+    if selftest:
+        return self_test(ctx, files[0])
+    ok(ctx["footprint"] is not None, f"docs/benchmarks.md gives the measured footprint ({ctx['footprint']} MiB)")
     for path in files:
-        name = os.path.basename(path)[:-5]
-        objs = load(path)
-        check_namespaces(name, objs)
-        roles = set()
-        for w in workloads(objs):
-            pod = w["spec"]["template"]["spec"]
-            cs = chronyvisor_containers(pod)
-            ok(len(cs) == 1, f"{name}: {w['kind']}/{w['metadata']['name']} runs one chronyvisor container")
-            for c in cs:
-                env = container_env(w, c)
-                check_probes(name, w, c, env)
-                check_security(name, w, c, pod, caps)
-                cm = check_mounts(name, w, c, pod, env, objs, image_env)
-                check_resources(name, w, c, footprint)
-                roles.add(check_config(name, w, c, env, objs, cm, chronyvisor))
-        ok(roles == {"relay", "gateway"}, f"{name}: both roles are deployed", f"roles {sorted(roles)}")
-        check_stand(name, objs)
-        check_services(name, objs)
-        check_network_policy(name, objs)
-        check_monitoring(name, objs, alerts)
+        run_checks(os.path.basename(path)[:-5], load(path), ctx)
     print(f"1..{count}")
     if failures:
         print(f"# {failures} of {count} policy checks failed", file=sys.stderr)
