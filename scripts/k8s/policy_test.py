@@ -24,6 +24,8 @@ import tempfile
 
 import yaml
 
+import kubelet_env
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CLUSTER_DOMAIN = "cluster.local"
 # What the kubelet substitutes for the downward API in `config --check` (any pod address).
@@ -106,32 +108,8 @@ def chronyvisor_containers(pod_spec):
     return [c for c in pod_spec.get("containers", []) if re.search(r"(^|/)chronyvisor(:|@|$)", c.get("image", ""))]
 
 
-def expand(value, env):
-    """Kubernetes' $(VAR) expansion: defined names are replaced, $$ escapes, others stay."""
-    def sub(m):
-        if m.group(0) == "$$":
-            return "$"
-        return env.get(m.group(1), m.group(0))
-    return re.sub(r"\$\$|\$\(([A-Za-z_][A-Za-z0-9_]*)\)", sub, value)
-
-
 def container_env(obj, container):
-    """The container's environment as the kubelet builds it (in order, with fieldRefs)."""
-    env = {}
-    for e in container.get("env", []):
-        if "value" in e:
-            env[e["name"]] = expand(e["value"], env)
-        elif "fieldRef" in e.get("valueFrom", {}):
-            path = e["valueFrom"]["fieldRef"]["fieldPath"]
-            if path == "metadata.namespace":
-                env[e["name"]] = obj["metadata"].get("namespace", "default")
-            elif path == "metadata.name":
-                env[e["name"]] = obj["metadata"]["name"] + "-0"
-            else:
-                env[e["name"]] = FIELD_VALUES.get(path, "")
-        else:
-            env[e["name"]] = None  # from a Secret/ConfigMap key: not known here
-    return env
+    return kubelet_env.container_env(obj, container, FIELD_VALUES["status.podIP"])
 
 
 def labels_match(selector, labels):
