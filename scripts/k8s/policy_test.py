@@ -294,7 +294,7 @@ def check_stand(name, objs):
             ok(min_sources <= replicas, f"{name}: NTP_MIN_SOURCES {min_sources} <= relays {replicas}")
         if g["kind"] == "Deployment":
             ok(g["spec"].get("replicas", 1) >= 2, f"{name}: at least two gateways")
-    for w in [s] + gws:
+    for w in [s] + [g for g in gws if g["kind"] != "DaemonSet"]:  # a DaemonSet is one per node
         tsc = w["spec"]["template"]["spec"].get("topologySpreadConstraints", [])
         keys = {t["topologyKey"] for t in tsc if labels_match(t["labelSelector"]["matchLabels"], w["spec"]["template"]["metadata"]["labels"])}
         ok({"kubernetes.io/hostname", "topology.kubernetes.io/zone"} <= keys,
@@ -314,6 +314,9 @@ def check_services(name, objs):
                 ntp_port = int(container_env(w, c).get("NTP_PORT") or 123)
                 ok(p["protocol"] == "UDP" and p["port"] == 123 and port_number(c, p["targetPort"]) == ntp_port,
                    f"{name}: Service {svc['metadata']['name']} UDP 123 reaches the gateway's NTP_PORT {ntp_port}")
+        if any(w["kind"] == "DaemonSet" for w in targets):
+            ok(svc["spec"].get("internalTrafficPolicy") == "Local",
+               f"{name}: Service {svc['metadata']['name']} of the node-local gateways answers from the client's node (internalTrafficPolicy: Local)")
         if svc["spec"].get("type") in ("LoadBalancer", "NodePort"):
             ok(svc["spec"].get("externalTrafficPolicy") == "Local",
                f"{name}: {svc['spec']['type']} Service {svc['metadata']['name']} keeps client addresses (externalTrafficPolicy: Local)")
