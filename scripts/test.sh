@@ -20,3 +20,10 @@ swift test --skip-build "$@"
 if [ -x scripts/container-test.sh ] && [ "${CHRONYVISOR_SKIP_CONTAINER_TEST:-0}" != 1 ]; then
   scripts/container-test.sh
 fi
+
+# Kubernetes: render, validate, policy tests, podman kube play (no cluster needed).
+if [ "${CHRONYVISOR_SKIP_K8S_TEST:-0}" != 1 ]; then
+  k8s_started=$(date +%s)
+  scripts/k8s-test.sh
+  echo "test.sh: k8s-test took $(( $(date +%s) - k8s_started )) s"
+fi
