@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Stops and removes the stand scripts/run.sh started: its containers and network, and with
+# Stops and removes the stand scripts/run.sh started: its containers (the monitoring
+# profile's Prometheus too) and network, and with
 # podman the API service and health-check loop run.sh started (by their pids), netavark's
 # firewall chains and net.ipv4.ip_forward as they were (once no container runs anymore).
 # The image stays, so the next run.sh starts in seconds; remove it with
@@ -21,6 +22,6 @@ else
   say "no container engine here: nothing to stop"
   exit 0
 fi
-compose --profile demo down --remove-orphans --timeout 15
+compose --profile demo --profile monitoring down --remove-orphans --timeout 15
 [ "$ENGINE" = podman ] && engine_teardown "$PROJECT"
 say "the stand is down"

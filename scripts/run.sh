@@ -9,6 +9,8 @@
 # RELAY_LOCAL_STRATUM, GATEWAY_MIN_SOURCES, NTP_HOST_ADDRESS, NTP_HOST_PORT (see
 # docker-compose.yaml); CHRONYVISOR_ENGINE=docker|podman to choose; CHRONYVISOR_OFFLINE=1 to
 # never try a registry; CHRONYVISOR_WAIT (seconds to wait for health, default 300).
+# --monitoring (or CHRONYVISOR_MONITORING=1) adds the monitoring profile: a Prometheus
+# scraping every node, its UI on PROMETHEUS_HOST_ADDRESS:PROMETHEUS_HOST_PORT (127.0.0.1:9090).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SCRIPT_NAME=run.sh
@@ -18,6 +20,15 @@ SCRIPT_NAME=run.sh
 . scripts/lib/image.sh
 . scripts/lib/upstream.sh
 . scripts/lib/stand.sh
+. scripts/lib/monitoring.sh
+
+MONITORING=${CHRONYVISOR_MONITORING:-0}
+for arg in "$@"; do
+  case "$arg" in
+    --monitoring) MONITORING=1 ;;
+    *) echo "usage: scripts/run.sh [--monitoring]" >&2; exit 64 ;;
+  esac
+done
 
 PROJECT=${COMPOSE_PROJECT_NAME:-chronyvisor}
 export NTP_UPSTREAM=${NTP_UPSTREAM:-time.cloudflare.com}
@@ -31,6 +42,7 @@ say "engine: $ENGINE, compose: ${COMPOSE[*]}"
 CLI=$ENGINE   # the command the user types next (podman needs no DOCKER_HOST for it)
 
 image_build
+[ "$MONITORING" = 1 ] && monitoring_image_build
 
 # The relays' upstream: without one they could never become healthy. Offline mode keeps the
 # stand useful: relays serve their own clock at RELAY_LOCAL_STRATUM and report it (degraded).
@@ -59,6 +71,7 @@ stand_up "$PROJECT" "${CHRONYVISOR_WAIT:-300}" || {
   fi
 }
 say "every service is healthy $(since "$up_started") s after start ($(since "$started") s in all)"
+[ "$MONITORING" = 1 ] && monitoring_up
 
 host=$NTP_HOST_ADDRESS
 [ "$host" = 0.0.0.0 ] && host=127.0.0.1
@@ -104,3 +117,10 @@ The host and other machines use the gateway as their NTP server ($host, UDP $NTP
 
 Stop and remove it: scripts/down.sh
 MSG
+if [ "$MONITORING" = 1 ]; then
+  cat <<MSG
+
+Monitoring: Prometheus at $MONITORING_URL (targets: ${MONITORING_URL}targets, alerts: ${MONITORING_URL}alerts)
+  Grafana: import deploy/grafana/chronyvisor-stand.json and choose this Prometheus as its data source.
+MSG
+fi

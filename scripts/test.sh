@@ -17,13 +17,27 @@ bash scripts/install-deps.sh
 swift build --build-tests
 swift test --skip-build "$@"
 
+# The alert rules' unit tests, the Prometheus config and the dashboard (seconds, no engine).
+if [ "${CHRONYVISOR_SKIP_PROMETHEUS_RULES_TEST:-0}" != 1 ]; then
+  rules_started=$SECONDS
+  scripts/prometheus-rules-test.sh
+  echo "test.sh: prometheus-rules-test.sh took $((SECONDS - rules_started)) s"
+fi
+
 if [ -x scripts/container-test.sh ] && [ "${CHRONYVISOR_SKIP_CONTAINER_TEST:-0}" != 1 ]; then
   scripts/container-test.sh
 fi
 
+# The monitoring profile in a real stand: targets, dashboard queries, the relay-loss alert.
+if [ "${CHRONYVISOR_SKIP_MONITORING_TEST:-0}" != 1 ]; then
+  monitoring_started=$SECONDS
+  scripts/monitoring-test.sh
+  echo "test.sh: monitoring-test.sh took $((SECONDS - monitoring_started)) s"
+fi
+
 # Kubernetes: render, validate, policy tests, podman kube play (no cluster needed).
 if [ "${CHRONYVISOR_SKIP_K8S_TEST:-0}" != 1 ]; then
-  k8s_started=$(date +%s)
+  k8s_started=$SECONDS
   scripts/k8s-test.sh
-  echo "test.sh: k8s-test took $(( $(date +%s) - k8s_started )) s"
+  echo "test.sh: k8s-test.sh took $((SECONDS - k8s_started)) s"
 fi

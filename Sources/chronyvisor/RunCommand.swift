@@ -48,7 +48,9 @@ struct RunCommand: AsyncParsableCommand {
             if plan.account?.name == "root" {
                 logger.warning("no chrony user (_chrony or chrony) exists: chronyd keeps root; set CHRONY_USER")
             }
-            let metrics = ChronyMetrics()
+            let metrics = ChronyMetrics(node: MetricsNode(
+                role: plan.chrony.role, minSources: plan.chrony.minSources, thresholds: health.thresholds,
+                degradedIsReady: health.degradedIsReady))
             let servedTimeAt = health.servedTime.target(for: plan.chrony)
             let supervisor = Supervisor(
                 chrony: plan.chrony, supervision: plan.supervision, command: plan.command,
