@@ -49,3 +49,10 @@ if [ "${CHRONYVISOR_SKIP_MONITORING_TEST:-0}" != 1 ]; then
   scripts/monitoring-test.sh
   echo "test.sh: monitoring-test.sh took $((SECONDS - monitoring_started)) s"
 fi
+
+# Kubernetes: render, validate, policy tests, podman kube play (no cluster needed).
+if [ "${CHRONYVISOR_SKIP_K8S_TEST:-0}" != 1 ]; then
+  k8s_started=$SECONDS
+  scripts/k8s-test.sh
+  echo "test.sh: k8s-test.sh took $((SECONDS - k8s_started)) s"
+fi
