@@ -10,7 +10,7 @@ struct ConfigCommand: AsyncParsableCommand {
         discussion: """
             Validates every setting first: a bad value exits with status 78 and one line \
             naming the variable or flag. With --check the rendered file is also handed to \
-            the installed chronyd's own parser (chronyd -p), and chronyd's complaint, if any, \
+            the installed chronyd's own parser (chronyd -p) and the NTS files are checked (PEM, readable by chronyd's user, the pair matching), and chronyd's complaint, if any, \
             is printed with status 78.
             """)
 
@@ -27,6 +27,8 @@ struct ConfigCommand: AsyncParsableCommand {
             let resolved = try settings.resolve()
             let text = try ConfigWriter.render(resolved)
             if check {
+                try NTSFileCheck.check(resolved.nts, source: settings.source,
+                                       account: try ChronyAccount.resolve(configured: nil))
                 try ConfigWriter.checkWithChronyd(text, settings: resolved)
             }
             if write {

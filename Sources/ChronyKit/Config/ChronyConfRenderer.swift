@@ -20,6 +20,8 @@ public struct ChronyConfRenderer: Sendable {
             "servers": s.servers.map { source -> [String: Any] in
                 var line: [String: Any] = ["host": source.host.description, "nts": s.enableNTS]
                 if let port = source.port { line["sourcePort"] = String(port) }
+                // chronyd asks NTS-KE on 4460 unless the source line says otherwise.
+                if s.enableNTS, s.nts.port != NTSSettings.defaultPort { line["ntsSourcePort"] = String(s.nts.port) }
                 return line
             },
             "minPoll": String(s.minPoll),
@@ -38,6 +40,10 @@ public struct ChronyConfRenderer: Sendable {
         case .all: context["allowAll"] = true
         case .networks(let networks): context["allow"] = networks.map(\.description)
         }
+        context["ntsServer"] = s.nts.server.map { server -> [[String: Any]] in
+            [["certificate": server.certificate, "key": server.key, "ntsPort": String(s.nts.port)]]
+        } ?? []
+        context["ntsTrustedCerts"] = s.nts.trustedCerts.map { [$0] } ?? []
         if let stratum = s.localStratum { context["localStratum"] = String(stratum) }
         return context
     }

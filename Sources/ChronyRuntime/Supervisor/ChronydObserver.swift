@@ -27,7 +27,7 @@ public protocol ChronydObserver: Sendable {
     func observe() async -> ChronydReading
 }
 
-/// Polls chronyd with one `chronyc -c -m tracking sources sourcestats serverstats` through
+/// Polls chronyd with one `chronyc -c -m tracking sources sourcestats serverstats authdata` through
 /// `ChronycClient` and, when asked to, sends one NTP request to the node's own serving port
 /// (what a client would get), on a queue of its own (both block; they must not hold a
 /// Swift concurrency thread).
@@ -40,7 +40,8 @@ public struct ChronycObserver: ChronydObserver {
     private let queue = DispatchQueue(label: "chronyvisor.poll")
 
     /// The reports one poll reads: the state machine's, the health policy's and /metrics'.
-    public static let reports: [ReportKind] = [.tracking, .sources, .sourcestats, .serverstats]
+    /// authdata names NTS sources whose key establishment fails (health, metrics).
+    public static let reports: [ReportKind] = [.tracking, .sources, .sourcestats, .serverstats, .authdata]
 
     public init(client: ChronycClient, servedTimeAt: (host: String, port: UInt16)? = nil,
                 upkeep: SourceUpkeep? = nil) {

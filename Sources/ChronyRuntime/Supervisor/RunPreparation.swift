@@ -15,7 +15,7 @@ public struct RunPlan: Sendable {
     public let chronyc: ChronycClient
     public let command: ChronydCommand
 
-    /// Validates every input first — settings, the chrony user, the executables, the rendered
+    /// Validates every input first — settings, the chrony user, the NTS files, the executables, the rendered
     /// chrony.conf (by chronyd's own parser, `chronyd -x -p`) — and throws the first error
     /// (exit 78) with nothing written or started. Then writes chrony.conf and prepares the
     /// run and state directories.
@@ -23,6 +23,7 @@ public struct RunPlan: Sendable {
         let chrony = try ChronySettings.resolve(source)
         let supervision = try SupervisionSettings.resolve(source)
         let account = try ChronyAccount.resolve(configured: supervision.chronyUser)
+        try NTSFileCheck.check(chrony.nts, source: source, account: account)
         let chronyd = try executable(Executables.chronyd(chrony), key: .chronydPath, name: "chronyd", source: source)
         let chronyc = try executable(Executables.chronyc(chrony), key: .chronycPath, name: "chronyc", source: source)
         let text = try ConfigWriter.render(chrony)

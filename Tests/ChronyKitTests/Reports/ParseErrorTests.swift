@@ -12,6 +12,8 @@ import Testing
         .activity: "2,0,0,0,0",
         .ntpdata: "127.0.0.1,7F000001,11123,127.0.0.1,7F000001,Normal,4,Server,3,-3,0,-26,0.000000015,0.000000,0.000000,7F7F0101,,1795746898.380727704,-0.000000338,0.000007197,0.000000035,0.000050228,0.44,111,111,1111,No,No,Kernel,Kernel,178,178,178,159,178,178,0,0",
         .clients: "127.0.0.1,219,0,-3,127,0,0,0,127,4294967295",
+        .authdata: "127.0.0.91,NTS,1,15,256,1,0,0,8,100",
+        .selectdata: "*,127.0.0.91,Y,-,-,-,-,-,-,-,T,R,-,0,1.0,-0.000005067,0.000006234,Normal",
     ]
 
     func parseError(_ kind: ReportKind, _ text: String) -> ReportParseError? {
@@ -42,7 +44,7 @@ import Testing
         // Cut after every comma: each prefix lacks a field the report needs.
         let commas = line.indices.filter { line[$0] == "," }
         let minimum = [ReportKind.tracking: 14, .sources: 10, .sourcestats: 8, .serverstats: 11, .activity: 5,
-                       .ntpdata: 34, .clients: 10][kind]!
+                       .ntpdata: 34, .clients: 10, .authdata: 10, .selectdata: 18][kind]!
         for comma in commas {
             let prefix = String(line[..<comma])
             let fieldCount = prefix.split(separator: ",", omittingEmptySubsequences: false).count
@@ -123,6 +125,13 @@ import Testing
         (.ntpdata, 28, "tx_timestamping", "Software"),
         (.clients, 3, "ntp_interval", "128"),
         (.clients, 1, "ntp_packets", "4294967296"),
+        (.authdata, 1, "mode", "TLS"),
+        (.authdata, 8, "cookies", "65536"),
+        (.authdata, 0, "name", ""),
+        (.selectdata, 0, "state", "!"),
+        (.selectdata, 2, "authenticated", "yes"),
+        (.selectdata, 5, "configured_options[3]", "R"),
+        (.selectdata, 17, "leap_status", "?"),
     ] as [(ReportKind, Int, String, String)])
     func badValuesAreRefused(_ kind: ReportKind, _ index: Int, _ name: String, _ value: String) throws {
         let line = with(kind, field: index, value)
