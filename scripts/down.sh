@@ -3,7 +3,9 @@
 # podman the API service and health-check loop run.sh started (by their pids), netavark's
 # firewall chains and net.ipv4.ip_forward as they were (once no container runs anymore).
 # The image stays, so the next run.sh starts in seconds; remove it with
-# `podman rmi localhost/chronyvisor` (or docker rmi).
+# `podman rmi localhost/chronyvisor` (or docker rmi). The stand's NTS CA and certificates
+# (STAND_NTS=1) stay too, so hosts that trust the CA keep trusting the next stand; remove
+# them with `scripts/down.sh --remove-ca` (or STAND_NTS_REMOVE_CA=1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SCRIPT_NAME=down.sh
@@ -11,6 +13,16 @@ SCRIPT_NAME=down.sh
 . scripts/lib/podman-install.sh
 . scripts/lib/engine.sh
 . scripts/lib/stand.sh
+. scripts/lib/nts.sh
+
+remove_ca=${STAND_NTS_REMOVE_CA:-0}
+for arg in "$@"; do
+  case "$arg" in
+    --remove-ca) remove_ca=1 ;;
+    --keep-ca) remove_ca=0 ;;
+    *) die "unknown argument $arg (usage: scripts/down.sh [--remove-ca|--keep-ca])" ;;
+  esac
+done
 
 PROJECT=${COMPOSE_PROJECT_NAME:-chronyvisor}
 if [ "${CHRONYVISOR_ENGINE:-auto}" != podman ] && docker_engine_usable; then
@@ -24,3 +36,8 @@ fi
 compose --profile demo down --remove-orphans --timeout 15
 [ "$ENGINE" = podman ] && engine_teardown "$PROJECT"
 say "the stand is down"
+case "$remove_ca" in
+  1|true|yes) nts_stand_remove ;;
+  *) [ -f "$(nts_stand_dir)/ca/ca.pem" ] && say "the stand's NTS CA stays in $(nts_stand_dir) (--remove-ca removes it)" ;;
+esac
+exit 0

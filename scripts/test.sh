@@ -20,3 +20,10 @@ swift test --skip-build "$@"
 if [ -x scripts/container-test.sh ] && [ "${CHRONYVISOR_SKIP_CONTAINER_TEST:-0}" != 1 ]; then
   scripts/container-test.sh
 fi
+
+# NTS in the stand (issue 18): a few minutes with the image already built.
+if [ -x scripts/nts-test.sh ] && [ "${CHRONYVISOR_SKIP_NTS_TEST:-0}" != 1 ]; then
+  nts_started=$(date +%s)
+  scripts/nts-test.sh
+  echo "test.sh: nts-test.sh took $(( $(date +%s) - nts_started )) s"
+fi
