@@ -115,7 +115,7 @@ mkdir -p "$work/private"; cp "$node/key.pem" "$work/private/key.pem"; chmod 0600
 bad_setting() {   # EXPECTED_NAME WHAT PODMAN_ARGS...
   local name=$1 what=$2; shift 2
   local out rc=0
-  out=$(podman run --rm --network none --cap-drop ALL --cap-add SETUID,SETGID,CHOWN,DAC_OVERRIDE,KILL --read-only \
+  out=$(podman run --rm --network none --no-healthcheck --cap-drop ALL --cap-add SETUID,SETGID,CHOWN,DAC_OVERRIDE,KILL --read-only \
     --tmpfs /run --tmpfs /var/lib/chrony --tmpfs /tmp -v "$node:/etc/chronyvisor/nts/node:ro" \
     -e NTP_SERVERS=127.0.0.1 "$@" "$IMAGE" 2>&1) || rc=$?
   [ "$rc" = 78 ] || fail "$what: exit status $rc, expected 78: $out"
@@ -165,9 +165,9 @@ same_as_chronyc() {   # REPORT: two chronyc reads around ours, equal to each oth
 for report in authdata selectdata; do
   until_ok "chronyvisor status $report equal to chronyc -n $report" same_as_chronyc "$report"
   json=$(podman exec chrony-main chronyvisor status "$report" --json)
-  python3 -c 'import json, sys; d = json.load(sys.stdin); assert len(d[sys.argv[1]]) == 5, d' "$report" <<< "$json" \
-    || fail "status $report --json: expected five sources: $json"
-  ok "chronyvisor status $report is byte for byte chronyc -n $report; --json lists the five sources"
+  python3 -c 'import json, sys; d = json.load(sys.stdin); assert len(d[sys.argv[1]]) == 4, d' "$report" <<< "$json" \
+    || fail "status $report --json: expected the four sources: $json"
+  ok "chronyvisor status $report is byte for byte chronyc -n $report; --json lists the four sources"
 done
 
 # ---- the impostor: refused, named, the gateway healthy --------------------------------------
