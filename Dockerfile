@@ -3,27 +3,23 @@
 #   docker build -t chronyvisor .                     (Docker with BuildKit and a registry)
 #   scripts/run.sh                                    (builds this file, with or without a registry)
 #
-# Two stages. `build` compiles chronyvisor in the official Swift image with
-# scripts/build-release.sh (release mode, the Swift standard library linked statically, a
-# position-dependent executable, stripped). The runtime stage is Debian slim
-# with chrony, tzdata (leap seconds: `leapsectz right/UTC`) and libsystemd (sd_notify), the
-# binary and the chrony.conf templates. Where no registry can be reached, scripts/run.sh
-# builds the binary on the host and replaces the `build` stage with
-# `--build-context build=DIR` (DIR/out/chronyvisor), so the Swift image is not needed.
+# Stages. `runtime-base` is Debian slim with chrony, tzdata (leap seconds: `leapsectz
+# right/UTC`), libsystemd (sd_notify), the chrony.conf templates, the health check and the
+# entrypoint: everything but the binary. The last stage (the default target) adds the binary
+# from `build`, which compiles it in the official Swift image with scripts/build-release.sh
+# (release mode, the Swift standard library linked statically, a position-dependent
+# executable, stripped). Where no registry can be reached, scripts/run.sh builds the binary
+# on the host the same way and builds `--target host-binary`, which takes it from the build
+# context (.build-release/context/out/chronyvisor, let in by .dockerignore): no Swift image
+# and no --build-context needed, so Docker 20.10's builders (classic and BuildKit) and
+# podman build it alike. The classic builder builds every stage before its target: a plain
+# `docker build .` without BuildKit needs that binary too.
 
 # The Swift toolchain the project is developed with (6.3); any 6.1 or later builds it.
 ARG SWIFT_IMAGE=swift:6.3-bookworm
 ARG DEBIAN_RELEASE=bookworm
 
-FROM ${SWIFT_IMAGE} AS build
-RUN apt-get update \
- && apt-get install -y --no-install-recommends libsystemd-dev pkg-config binutils \
- && rm -rf /var/lib/apt/lists/*
-WORKDIR /src
-COPY . .
-RUN mkdir -p /out && cp "$(scripts/build-release.sh /src/.build)" /out/chronyvisor
-
-FROM debian:${DEBIAN_RELEASE}-slim
+FROM debian:${DEBIAN_RELEASE}-slim AS runtime-base
 
 # chrony creates its user `_chrony`; chronyd drops to it after binding port 123 (-u).
 # Nothing here starts a service: invoke-rc.d finds no init in an image build.
@@ -33,7 +29,6 @@ RUN apt-get update \
  && rm -f /etc/chrony/chrony.conf \
  && mkdir -p /etc/chrony/conf.d
 
-COPY --from=build /out/chronyvisor /usr/local/bin/chronyvisor
 COPY conf-templates/ /usr/share/chronyvisor/conf-templates/
 
 # The generated chrony.conf lives on the run tmpfs next to chronyd's socket and pid file: it
@@ -63,8 +58,8 @@ HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
 
 ENTRYPOINT ["chronyvisor", "run"]
 
-# Last, so that a new version does not rebuild the layers above. Filled in by
-# scripts/run.sh from git (empty when built otherwise).
+# Last in this stage, so that a new version does not rebuild the layers above (only the
+# binary's copy after it). Filled in by scripts/run.sh from git (empty when built otherwise).
 ARG DEBIAN_RELEASE
 ARG VERSION=dev
 ARG REVISION=
@@ -75,3 +70,19 @@ LABEL org.opencontainers.image.title="chronyvisor" \
       org.opencontainers.image.revision="${REVISION}" \
       org.opencontainers.image.source="${SOURCE}" \
       org.opencontainers.image.base.name="docker.io/library/debian:${DEBIAN_RELEASE}-slim"
+
+# The offline target: the binary built on the host (scripts/lib/image.sh).
+FROM runtime-base AS host-binary
+COPY .build-release/context/out/chronyvisor /usr/local/bin/chronyvisor
+
+FROM ${SWIFT_IMAGE} AS build
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libsystemd-dev pkg-config binutils \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+COPY . .
+RUN mkdir -p /out && cp "$(scripts/build-release.sh /src/.build)" /out/chronyvisor
+
+# The default target: the binary from the build stage.
+FROM runtime-base
+COPY --from=build /out/chronyvisor /usr/local/bin/chronyvisor

@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "chronyvisor", targets: ["chronyvisor"]),
         .library(name: "ChronyKit", targets: ["ChronyKit"]),
         .executable(name: "chronyvisor-parse-bench", targets: ["ParseBenchmark"]),
+        .executable(name: "chronyvisor-loadgen", targets: ["LoadGenerator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -70,6 +71,15 @@ let package = Package(
         .executableTarget(
             name: "ParseBenchmark",
             dependencies: ["ChronyKit"]
+        ),
+        /// `chronyvisor-loadgen`: many SNTP clients at a fixed rate, for the capacity benchmark
+        /// (scripts/bench/capacity.py).
+        .executableTarget(
+            name: "LoadGenerator",
+            dependencies: [
+                "ChronyKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
         .testTarget(
             name: "ChronyKitTests",

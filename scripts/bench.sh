@@ -11,6 +11,12 @@
 # scripts/bench/bench.py (e.g. --starts 2 --footprint 10 for a quick look; --keep keeps the
 # logs). Needs root (chronyd drops to _chrony), chrony, python3, GNU time; about 7 minutes
 # plus a release build. Every process it starts is killed by pid at the end or on failure.
+#
+# Then the capacity section (scripts/bench/capacity.py): requests per second a gateway answers
+# with at most 0.1 % loss, chronyd on loopback as the ceiling, and the stand's gateway through
+# the published port on each engine in BENCH_ENGINES (default podman,docker; an engine that
+# cannot be had is reported as not measured). BENCH_ONLY=capacity runs only that section,
+# BENCH_CAPACITY=0 skips it. About 3 minutes plus 2-4 per engine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v swift >/dev/null 2>&1 && [ -x /opt/swift/usr/bin/swift ]; then
@@ -39,14 +45,24 @@ trap 'exit 130' INT TERM
 # flags, so the two share one build.
 echo "bench.sh: release build (scripts/build-release.sh $scratch chronyvisor-parse-bench)" >&2
 build_start=$(date +%s)
-stripped=$(scripts/build-release.sh "$scratch" chronyvisor-parse-bench)
+stripped=$(scripts/build-release.sh "$scratch" chronyvisor-parse-bench chronyvisor-loadgen)
 build_seconds=$(( $(date +%s) - build_start ))
 bin=$(dirname "$(readlink -f "$scratch/release/chronyvisor")")
 cp "$stripped" "$tmp/chronyvisor"
 
-args=(--binary "$bin/chronyvisor" --stripped "$tmp/chronyvisor" --parse-bench "$bin/chronyvisor-parse-bench"
-      --build-seconds "$build_seconds" --command "scripts/bench.sh${*:+ $*}")
-[ -n "$doc" ] && args+=(--out "$doc")
-python3 scripts/bench/bench.py "${args[@]}" "$@" &
-pid=$!
-wait "$pid"
+if [ "${BENCH_ONLY:-}" != capacity ]; then
+  args=(--binary "$bin/chronyvisor" --stripped "$tmp/chronyvisor" --parse-bench "$bin/chronyvisor-parse-bench"
+        --build-seconds "$build_seconds" --command "scripts/bench.sh${*:+ $*}")
+  [ -n "$doc" ] && args+=(--out "$doc")
+  python3 scripts/bench/bench.py "${args[@]}" "$@" &
+  pid=$!
+  wait "$pid"
+fi
+
+if [ "${BENCH_CAPACITY:-1}" != 0 ]; then
+  args=(--loadgen "$bin/chronyvisor-loadgen" --engines "${BENCH_ENGINES-podman,docker}")
+  [ -n "$doc" ] && args+=(--out "$doc")
+  python3 scripts/bench/capacity.py "${args[@]}" &
+  pid=$!
+  wait "$pid"
+fi

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Stops and removes the stand scripts/run.sh started: its containers and network, and with
+# Stops and removes the stand scripts/run.sh started: its containers (the monitoring
+# profile's Prometheus too) and network, and with
 # podman the API service and health-check loop run.sh started (by their pids), netavark's
 # firewall chains and net.ipv4.ip_forward as they were (once no container runs anymore).
 # The image stays, so the next run.sh starts in seconds; remove it with
@@ -25,16 +26,25 @@ for arg in "$@"; do
 done
 
 PROJECT=${COMPOSE_PROJECT_NAME:-chronyvisor}
-if [ "${CHRONYVISOR_ENGINE:-auto}" != podman ] && docker_engine_usable; then
-  ENGINE=docker; COMPOSE=(docker compose)
+# The engine run.sh used (it records it), unless CHRONYVISOR_ENGINE says otherwise.
+engine_setting_check
+recorded=$(cat "$(state_dir "$PROJECT")/engine" 2>/dev/null || true)
+[ -z "${CHRONYVISOR_ENGINE:-}" ] && [ -n "$recorded" ] && export CHRONYVISOR_ENGINE=$recorded
+if [ "${CHRONYVISOR_ENGINE:-auto}" = docker ] || { [ "${CHRONYVISOR_ENGINE:-auto}" = auto ] && docker_engine_usable; }; then
+  engine_docker_choose
 elif have podman; then
   engine_setup "$PROJECT"
 else
   say "no container engine here: nothing to stop"
   exit 0
 fi
+<<<<<<< HEAD
 compose --profile demo down --remove-orphans --timeout 15
+if [ "$ENGINE" = podman ]; then engine_teardown "$PROJECT"; else rm -f "$(state_dir "$PROJECT")/engine"; fi
+=======
+compose --profile demo --profile monitoring down --remove-orphans --timeout 15
 [ "$ENGINE" = podman ] && engine_teardown "$PROJECT"
+>>>>>>> main
 say "the stand is down"
 case "$remove_ca" in
   1|true|yes) nts_stand_remove ;;

@@ -10,6 +10,8 @@
 # docker-compose.yaml); STAND_NTS=1 for NTS (STAND_NTS_DIR, STAND_NTS_NAMES, NTS_HOST_PORT:
 # see docker-compose.nts.yaml and scripts/lib/nts.sh); CHRONYVISOR_ENGINE=docker|podman to choose; CHRONYVISOR_OFFLINE=1 to
 # never try a registry; CHRONYVISOR_WAIT (seconds to wait for health, default 300).
+# --monitoring (or CHRONYVISOR_MONITORING=1) adds the monitoring profile: a Prometheus
+# scraping every node, its UI on PROMETHEUS_HOST_ADDRESS:PROMETHEUS_HOST_PORT (127.0.0.1:9090).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SCRIPT_NAME=run.sh
@@ -20,19 +22,35 @@ SCRIPT_NAME=run.sh
 . scripts/lib/upstream.sh
 . scripts/lib/stand.sh
 . scripts/lib/nts.sh
+. scripts/lib/monitoring.sh
+
+MONITORING=${CHRONYVISOR_MONITORING:-0}
+for arg in "$@"; do
+  case "$arg" in
+    --monitoring) MONITORING=1 ;;
+    *) echo "usage: scripts/run.sh [--monitoring]" >&2; exit 64 ;;
+  esac
+done
 
 PROJECT=${COMPOSE_PROJECT_NAME:-chronyvisor}
 export NTP_UPSTREAM=${NTP_UPSTREAM:-time.cloudflare.com}
-export NTP_HOST_ADDRESS=${NTP_HOST_ADDRESS:-0.0.0.0}
+# Where the gateway is published: every host address by default, without an explicit
+# 0.0.0.0 (netavark before 1.6 turns that into a DNAT rule no packet matches).
+NTP_HOST_ADDRESS=${NTP_HOST_ADDRESS:-}
+[ "$NTP_HOST_ADDRESS" = 0.0.0.0 ] && NTP_HOST_ADDRESS=
 export NTP_HOST_PORT=${NTP_HOST_PORT:-123}
+export NTP_HOST_PUBLISH
+NTP_HOST_PUBLISH=$(host_publish "$NTP_HOST_ADDRESS" "$NTP_HOST_PORT")
 export CHRONYVISOR_IMAGE=$IMAGE
 started=$(now)
 
 engine_setup "$PROJECT"
-say "engine: $ENGINE, compose: ${COMPOSE[*]}"
+mkdir -p "$(state_dir "$PROJECT")" && echo "$ENGINE" > "$(state_dir "$PROJECT")/engine"   # for down.sh
+say "$(engine_description)"
 CLI=$ENGINE   # the command the user types next (podman needs no DOCKER_HOST for it)
 
 image_build
+[ "$MONITORING" = 1 ] && monitoring_image_build
 
 # The relays' upstream: without one they could never become healthy. Offline mode keeps the
 # stand useful: relays serve their own clock at RELAY_LOCAL_STRATUM and report it (degraded).
@@ -44,7 +62,7 @@ if [ -z "${RELAY_LOCAL_STRATUM:-}" ] && [ -z "$(upstream_usable "$NTP_UPSTREAM")
 fi
 
 host_port_free "$NTP_HOST_ADDRESS" "$NTP_HOST_PORT" \
-  || die "UDP port $NTP_HOST_PORT on $NTP_HOST_ADDRESS is in use on this host: set NTP_HOST_PORT (and NTP_HOST_ADDRESS) to publish the gateway elsewhere, e.g. NTP_HOST_PORT=1123 scripts/run.sh"
+  || die "UDP port $NTP_HOST_PORT on ${NTP_HOST_ADDRESS:-every host address} is in use on this host: set NTP_HOST_PORT (and NTP_HOST_ADDRESS) to publish the gateway elsewhere, e.g. NTP_HOST_PORT=1123 scripts/run.sh"
 
 # NTS (STAND_NTS=1): the stand's CA and certificates, and docker-compose.nts.yaml.
 if nts_stand_enabled; then nts_stand_prepare; fi
@@ -64,9 +82,9 @@ stand_up "$PROJECT" "${CHRONYVISOR_WAIT:-300}" || {
   fi
 }
 say "every service is healthy $(since "$up_started") s after start ($(since "$started") s in all)"
+[ "$MONITORING" = 1 ] && monitoring_up
 
-host=$NTP_HOST_ADDRESS
-[ "$host" = 0.0.0.0 ] && host=127.0.0.1
+host=${NTP_HOST_ADDRESS:-127.0.0.1}
 portflag=""
 [ "$NTP_HOST_PORT" != 123 ] && portflag=" --port $NTP_HOST_PORT"
 if [ "$offline" = 1 ]; then
@@ -84,7 +102,7 @@ The NTP stand is up ($ENGINE):
       \\                |                /
                    chrony-main                         gateway (needs ${GATEWAY_MIN_SOURCES:-2} relays to agree)
                        |
-  host $NTP_HOST_ADDRESS:$NTP_HOST_PORT/udp, ntp-user (demo client), containers on ${PROJECT}_ntp_network
+  host ${NTP_HOST_ADDRESS:-*}:$NTP_HOST_PORT/udp, ntp-user (demo client), containers on ${PROJECT}_ntp_network
 
 Next:
   $CLI exec chrony-main chronyvisor status     the gateway's tracking and sources, as chronyc prints them
@@ -110,3 +128,10 @@ The host and other machines use the gateway as their NTP server ($host, UDP $NTP
 Stop and remove it: scripts/down.sh
 MSG
 if nts_stand_enabled; then nts_stand_summary "$host"; fi
+if [ "$MONITORING" = 1 ]; then
+  cat <<MSG
+
+Monitoring: Prometheus at $MONITORING_URL (targets: ${MONITORING_URL}targets, alerts: ${MONITORING_URL}alerts)
+  Grafana: import deploy/grafana/chronyvisor-stand.json and choose this Prometheus as its data source.
+MSG
+fi

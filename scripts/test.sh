@@ -17,8 +17,30 @@ bash scripts/install-deps.sh
 swift build --build-tests
 swift test --skip-build "$@"
 
+# The alert rules' unit tests, the Prometheus config and the dashboard (seconds, no engine).
+if [ "${CHRONYVISOR_SKIP_PROMETHEUS_RULES_TEST:-0}" != 1 ]; then
+  rules_started=$SECONDS
+  scripts/prometheus-rules-test.sh
+  echo "test.sh: prometheus-rules-test.sh took $((SECONDS - rules_started)) s"
+fi
+
+# The stand's container test on both engines: podman, then Docker (docker.io installed and
+# dockerd started by the test when none answers). The second run reuses the first one's
+# host-built binary and base image.
 if [ -x scripts/container-test.sh ] && [ "${CHRONYVISOR_SKIP_CONTAINER_TEST:-0}" != 1 ]; then
-  scripts/container-test.sh
+  for engine in podman docker; do
+    [ "$engine" = docker ] && [ "${CHRONYVISOR_SKIP_DOCKER_TEST:-0}" = 1 ] && continue
+    container_started=$SECONDS
+    CHRONYVISOR_ENGINE=$engine scripts/container-test.sh
+    echo "test.sh: container-test.sh on $engine took $((SECONDS - container_started)) s"
+  done
+fi
+
+# The monitoring profile in a real stand: targets, dashboard queries, the relay-loss alert.
+if [ "${CHRONYVISOR_SKIP_MONITORING_TEST:-0}" != 1 ]; then
+  monitoring_started=$SECONDS
+  scripts/monitoring-test.sh
+  echo "test.sh: monitoring-test.sh took $((SECONDS - monitoring_started)) s"
 fi
 
 # NTS in the stand (issue 18): a few minutes with the image already built.

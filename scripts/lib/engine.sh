@@ -1,34 +1,66 @@
-# The container engine the stand runs on: Docker (engine + Compose v2) or podman (with its
-# Docker-compatible API service and docker-compose). Source it after common.sh and
-# podman-install.sh. engine_setup sets ENGINE (docker|podman) and COMPOSE (the compose
-# command as an array); with podman it starts what the stand needs and records it under
-# state_dir PROJECT so that engine_teardown stops exactly that.
+# The container engine the stand runs on: Docker (a running engine, with Compose v2 or
+# docker-compose 1.29) or podman (with its Docker-compatible API service and docker-compose).
+# Source it after common.sh and podman-install.sh. engine_setup sets ENGINE (docker|podman)
+# and COMPOSE (the compose command as an array); with podman it starts what the stand needs
+# and records it under state_dir PROJECT so that engine_teardown stops exactly that.
 
 ENGINE=
 COMPOSE=()
 
-docker_engine_usable() { have docker && docker info >/dev/null 2>&1 && docker compose version >/dev/null 2>&1; }
+# The compose command that drives the Docker engine: Compose v2 (the docker plugin), else
+# docker-compose 1.29 (Debian's). Empty when neither is there.
+docker_compose_command() {
+  if docker compose version >/dev/null 2>&1; then echo "docker compose"
+  elif have docker-compose; then echo docker-compose
+  fi
+}
 
-# Chooses the engine: a running Docker engine with Compose v2, else podman (installed from
-# the distribution's packages on a Debian-family host as root). Dies saying what is missing.
+docker_engine_usable() { have docker && docker info >/dev/null 2>&1 && [ -n "$(docker_compose_command)" ]; }
+
+# CHRONYVISOR_ENGINE: docker, podman or unset (auto). Anything else stops here (exit 78, as
+# for every bad setting).
+engine_setting_check() {
+  case "${CHRONYVISOR_ENGINE:-auto}" in
+    docker|podman|auto) ;;
+    *) printf '%s: CHRONYVISOR_ENGINE=%s: expected docker or podman (or unset to choose: a running Docker engine, else podman)\n' "$SCRIPT_NAME" "$CHRONYVISOR_ENGINE" >&2; exit 78 ;;
+  esac
+}
+
+# Uses Docker: the engine must answer and a compose tool must be there. Dies saying which is
+# missing (an installed Docker whose daemon is not running is told so, not guessed around).
+engine_docker_choose() {
+  have docker || die "CHRONYVISOR_ENGINE=docker, but there is no docker command: install Docker Engine (https://docs.docker.com/engine/install/; Debian: apt-get install docker.io docker-compose)"
+  local err
+  if ! err=$(docker info 2>&1 >/dev/null); then
+    err=$(printf '%s\n' "$err" | grep -v '^\s*$' | tail -1)
+    die "Docker is installed but its daemon does not answer (docker info: ${err:-no answer}): start it (systemctl start docker, or dockerd as root), or use podman (CHRONYVISOR_ENGINE=podman)"
+  fi
+  local c; c=$(docker_compose_command)
+  [ -n "$c" ] || die "Docker answers but no compose tool is here: install the Compose plugin (https://docs.docker.com/compose/install/linux/) or docker-compose (Debian: apt-get install docker-compose)"
+  ENGINE=docker; read -r -a COMPOSE <<< "$c"
+  # The stand's compose talks to this engine, not to a podman socket from the environment.
+  case "${DOCKER_HOST:-}" in *podman*) unset DOCKER_HOST ;; esac
+}
+
+# Chooses the engine: CHRONYVISOR_ENGINE when set; else a running Docker engine with a
+# compose tool, else podman (installed from the distribution's packages on a Debian-family
+# host as root; never a Docker daemon started behind the user's back). Dies saying what is
+# missing.
 engine_choose() {
-  if [ "${CHRONYVISOR_ENGINE:-auto}" != podman ] && docker_engine_usable; then
-    ENGINE=docker; COMPOSE=(docker compose); return 0
-  fi
-  if [ "${CHRONYVISOR_ENGINE:-auto}" = docker ]; then
-    die "CHRONYVISOR_ENGINE=docker, but no Docker engine with Compose v2 answers (docker info; docker compose version)"
-  fi
+  engine_setting_check
+  if [ "${CHRONYVISOR_ENGINE:-auto}" = docker ]; then engine_docker_choose; return 0; fi
+  if [ "${CHRONYVISOR_ENGINE:-auto}" = auto ] && docker_engine_usable; then engine_docker_choose; return 0; fi
   if ! have podman || [ -n "$(podman_missing_packages | sed '/^$/d')" ]; then
     if is_debian_family && is_root; then
-      if have docker && ! docker info >/dev/null 2>&1; then
-        say "the docker command is here but no Docker engine answers; using podman instead"
+      if [ "${CHRONYVISOR_ENGINE:-auto}" = auto ] && have docker && ! docker info >/dev/null 2>&1; then
+        say "the docker command is here but no Docker engine answers; using podman instead (daemonless; CHRONYVISOR_ENGINE=docker to insist on Docker)"
       fi
       podman_install
     elif ! have podman; then
       if have docker && docker info >/dev/null 2>&1; then
-        die "Docker answers but Compose v2 is missing: install the Compose plugin (https://docs.docker.com/compose/install/linux/), or podman"
+        die "Docker answers but no compose tool is here: install the Compose plugin (https://docs.docker.com/compose/install/linux/) or docker-compose, or podman"
       fi
-      die "no container engine: install Docker Engine with the Compose plugin (https://docs.docker.com/engine/install/) or podman with docker-compose (Debian/Ubuntu as root: apt-get install podman docker-compose; or run this script as root to have it done)"
+      die "no container engine: install Docker Engine with the Compose plugin (https://docs.docker.com/engine/install/) or podman with docker-compose (Debian/Ubuntu as root: apt-get install podman docker-compose; or run this script as root to have podman installed)"
     fi
   fi
   ENGINE=podman
@@ -40,6 +72,20 @@ engine_choose() {
   else
     die "podman is here but no compose tool: install docker-compose (Debian/Ubuntu: apt-get install docker-compose)"
   fi
+}
+
+# One line naming the engine, compose tool and (podman) netavark with their versions.
+engine_description() {
+  local v c
+  if [ "$ENGINE" = docker ]; then
+    v=$(docker version --format '{{.Server.Version}}' 2>/dev/null || true)
+  else
+    v=$(podman version --format '{{.Client.Version}}' 2>/dev/null || true)
+    local n; n=$( (netavark --version || /usr/lib/podman/netavark --version) 2>/dev/null | awk '{ print $2 }')
+    [ -n "$n" ] && v+=", netavark $n"
+  fi
+  c=$("${COMPOSE[@]}" version --short 2>/dev/null || true)
+  printf 'engine: %s %s, compose: %s %s\n' "$ENGINE" "$v" "${COMPOSE[*]}" "$c"
 }
 
 # podman: the Docker-compatible API service for compose, on a socket of this project.

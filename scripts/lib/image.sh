@@ -1,7 +1,8 @@
 # Building the chronyvisor image: the base image, the binary and the image itself.
 # Source it after common.sh; ENGINE (podman or docker) says which engine builds. Works with a
 # registry (pulls debian and the official Swift image) and without one (debootstrap from the
-# host's Debian mirror; the binary built on the host and handed in with --build-context).
+# host's Debian mirror; the binary built on the host and taken from the build context by the
+# Dockerfile's host-binary target, on Docker 20.10 as on podman).
 
 IMAGE=${CHRONYVISOR_IMAGE:-localhost/chronyvisor:latest}
 # The Debian release of the runtime stage (Dockerfile ARG DEBIAN_RELEASE).
@@ -39,6 +40,7 @@ image_exists() { "$ENGINE" image inspect "$1" >/dev/null 2>&1; }
 # official name so that an unchanged `FROM debian:<release>-slim` resolves locally.
 base_image_ensure() {
   image_exists "$BASE_IMAGE" && return 0
+  base_image_from_other_engine && return 0
   try_pull "$BASE_IMAGE" && return 0
   have debootstrap || die "no registry answered for $BASE_IMAGE and debootstrap is missing (Debian: apt-get install debootstrap)"
   is_root || die "no registry answered for $BASE_IMAGE; building it with debootstrap needs root"
@@ -82,9 +84,25 @@ SLIM
   say "built $BASE_IMAGE in $(since "$started") s"
 }
 
+# Copies the base image from the other engine on this host when that one has it (podman to
+# Docker or back): seconds instead of a debootstrap. Quiet when there is nothing to copy.
+base_image_from_other_engine() {
+  local other=podman
+  [ "$ENGINE" = podman ] && other=docker
+  have "$other" || return 1
+  if [ "$other" = docker ]; then docker info >/dev/null 2>&1 || return 1; fi
+  "$other" image inspect "$BASE_IMAGE" >/dev/null 2>&1 || return 1
+  local started; started=$(now)
+  "$other" image save "$BASE_IMAGE" | "$ENGINE" image load >/dev/null 2>&1 || return 1
+  # docker load keeps the name it was saved under; podman's save may give localhost/ names.
+  image_exists "$BASE_IMAGE" || return 1
+  say "copied $BASE_IMAGE from $other in $(since "$started") s"
+}
+
 # Builds chronyvisor on the host in release mode with the Swift standard library linked
 # statically, strips it and lays it out as the Dockerfile's build stage would (/out/chronyvisor),
-# under .build-release/. Prints the directory for --build-context.
+# under .build-release/context/out/chronyvisor, where the Dockerfile's host-binary target
+# takes it from the build context.
 host_binary_build() {
   local swift=swift
   have swift || swift=/opt/swift/usr/bin/swift
@@ -101,13 +119,13 @@ host_binary_build() {
   mkdir -p .build-release/context/out
   cp "$bin" .build-release/context/out/chronyvisor
   say "built chronyvisor in $(since "$started") s ($(du -h .build-release/context/out/chronyvisor | cut -f1) stripped)"
-  printf '%s\n' "$PWD/.build-release/context"
 }
 
 # Builds the image from the Dockerfile. The build stage runs in the official Swift image when
-# it is there or can be pulled; otherwise the binary is built on the host and replaces that
-# stage (--build-context; Docker needs BuildKit for it). podman builds in docker format: the
-# OCI format silently drops HEALTHCHECK.
+# it is there or can be pulled; otherwise the binary is built on the host and the Dockerfile's
+# host-binary target takes it from the build context (any builder: Docker 20.10's classic
+# one and BuildKit, podman). podman builds in docker format: the OCI format silently drops
+# HEALTHCHECK.
 image_build() {
   base_image_ensure
   local args=(-t "$IMAGE" --build-arg "DEBIAN_RELEASE=$DEBIAN_RELEASE" --build-arg "SWIFT_IMAGE=$SWIFT_IMAGE")
@@ -119,8 +137,8 @@ image_build() {
   [ "$ENGINE" = podman ] && args+=(--format docker --pull=never)
   if [ "${CHRONYVISOR_BUILD:-auto}" = host ] || { ! image_exists "$SWIFT_IMAGE" && ! try_pull "$SWIFT_IMAGE"; }; then
     say "no $SWIFT_IMAGE: the binary is built on this host instead"
-    local context; context=$(host_binary_build)
-    args+=(--build-context "build=$context")
+    host_binary_build
+    args+=(--target host-binary)
   fi
   local started log previous; started=$(now); log=$(mktemp)
   previous=$("$ENGINE" image inspect --format '{{.Id}}' "$IMAGE" 2>/dev/null || true)

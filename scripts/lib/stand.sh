@@ -6,8 +6,9 @@ COMPOSE_ARGS=(${COMPOSE_ARGS[@]+"${COMPOSE_ARGS[@]}"})
 
 compose() { "${COMPOSE[@]}" -p "$PROJECT" ${COMPOSE_ARGS[@]+"${COMPOSE_ARGS[@]}"} "$@"; }
 
-# The project's services (with the demo profile's).
-stand_services() { compose --profile demo config --services; }
+# The project's services (with the demo profile's). docker-compose 1.29 lists every
+# profile's services: the monitoring profile's Prometheus is left out (scripts/lib/monitoring.sh).
+stand_services() { compose --profile demo config --services | grep -vx prometheus; }
 
 # The container id of a service of the project (empty when none).
 service_container() {
@@ -103,12 +104,24 @@ stand_dump_logs() {
   done
 }
 
-# True when nothing on this host listens on UDP ADDRESS:PORT (or on the wildcard address).
+# The compose file's NTP_HOST_PUBLISH for ADDRESS and PORT: `PORT` alone when ADDRESS is
+# empty (every host address: no explicit 0.0.0.0, which netavark before 1.6 turns into a
+# DNAT rule no packet matches), `[ADDRESS]:PORT` for IPv6, else `ADDRESS:PORT`.
+host_publish() {
+  case $1 in
+    "") printf '%s\n' "$2" ;;
+    *:*) printf '[%s]:%s\n' "${1#[}" "$2" | sed 's/\]\]/]/' ;;
+    *) printf '%s:%s\n' "$1" "$2" ;;
+  esac
+}
+
+# True when nothing on this host listens on UDP ADDRESS:PORT (or on the wildcard address);
+# an empty ADDRESS means every address.
 host_port_free() {
   local addr=$1 port=$2
   have ss || return 0
   ! ss -Hlun 2>/dev/null | awk -v a="$addr" -v p="$port" '
     { n = split($4, parts, ":"); lp = parts[n]; la = substr($4, 1, length($4) - length(lp) - 1) }
-    lp == p && (la == a || la == "0.0.0.0" || la == "*" || la == "[::]" || a == "0.0.0.0") { found = 1 }
+    lp == p && (la == a || la == "0.0.0.0" || la == "*" || la == "[::]" || a == "0.0.0.0" || a == "") { found = 1 }
     END { exit !found }'
 }

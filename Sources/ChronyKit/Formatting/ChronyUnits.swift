@@ -33,8 +33,8 @@ public enum ChronyUnits {
         return format(large, shown / (3600 * 24 * 365)) + "y"
     }
 
-    /// `printf(format, value)` for one double.
-    static func format(_ format: String, _ value: Double) -> String {
+    /// `printf(format, value)` for one double (the C library's rounding, no Foundation).
+    public static func format(_ format: String, _ value: Double) -> String {
         var buffer = [CChar](repeating: 0, count: 64)
         let count = withVaList([value]) { arguments in
             vsnprintf(&buffer, buffer.count, format, arguments)

@@ -2,14 +2,18 @@ import ChronyKit
 import Prometheus
 import Synchronization
 
-/// chronyd's state and chronyvisor's own as Prometheus metrics, with the names and labels of
-/// SuperQ/chrony_exporter (`chrony_up`, `chrony_tracking_*`, `chrony_sources_*`,
-/// `chrony_sourcestats_*`, `chrony_serverstats_*_total`) so existing dashboards work, plus
-/// `chronyvisor_*`. Updated once per poll of chronyd, never per scrape.
+/// chronyd's state and chronyvisor's own as Prometheus metrics. Every `chrony_*` family is
+/// SuperQ/chrony_exporter's (`ChronyExporterVocabulary.exporterVersion`, with its tracking,
+/// sources, sources.with-ntpdata, sourcestats and serverstats collectors on): the same names,
+/// label names and label values, so its dashboards and alerts work unchanged. Families of
+/// our own are `chronyvisor_*`. README.md's metric table lists them all; a test holds this
+/// file to it. Updated once per poll of chronyd, never per scrape.
 ///
-/// Differences from chrony_exporter, on purpose: no reverse DNS (names are chronyd's own,
-/// `chronyc -c` never resolves), and `nts_ke_connections_dropped_total` with underscores
-/// (chrony_exporter's `nts-ke_…` is not a valid metric name).
+/// Differences from chrony_exporter, on purpose: no reverse DNS (names are chronyd's own
+/// addresses, as with chrony_exporter's default `--no-collector.dns-lookups`), the
+/// serverstats counters keep counting up across chronyd restarts, and
+/// `chrony_tracking_remote_reference` is 0 for the local clock (chrony_exporter compares an
+/// address chronyd never sends for it, and says 1).
 public final class ChronyMetrics: Sendable {
     public let registry = PrometheusCollectorRegistry()
     private let perSource = Mutex<[String: [Gauge]]>([:])
@@ -21,8 +25,13 @@ public final class ChronyMetrics: Sendable {
     private let restarts: Counter
     private let pollDuration: DurationHistogram
     private let healthStates: [HealthState: Gauge]
+    private let ready: Gauge?
+    private let node: MetricsNode?
 
-    public init() {
+    /// - Parameter node: the node's role and health limits, for `chronyvisor_node_info`,
+    ///   `chronyvisor_ready` and the limits the alert rules compare with; nil leaves them out.
+    public init(node: MetricsNode? = nil) {
+        self.node = node
         up = registry.makeGauge(descriptor: Self.descriptor("chrony_up", "Whether chronyd answered the last poll (1) or not (0)."))
         restarts = registry.makeCounter(descriptor: Self.descriptor(
             "chronyvisor_chronyd_restarts_total", "chronyd restarts by chronyvisor after an unrequested exit."))
@@ -37,6 +46,23 @@ public final class ChronyMetrics: Sendable {
                 labels: [("state", state.rawValue)])
         }
         healthStates = states
+        if let node {
+            ready = registry.makeGauge(descriptor: Self.descriptor(
+                "chronyvisor_ready", "1 when the verdict counts as ready (what /readyz answers), else 0."))
+            registry.makeGauge(descriptor: Self.descriptor("chronyvisor_node_info", "The node's role (NTP_ROLE)."),
+                               labels: [("role", node.role.rawValue)]).set(1.0)
+            registry.makeGauge(descriptor: Self.descriptor(
+                "chronyvisor_min_sources", "Agreeing sources needed before the clock is updated (NTP_MIN_SOURCES)."))
+                .set(Double(node.minSources))
+            registry.makeGauge(descriptor: Self.descriptor(
+                "chronyvisor_health_max_offset_seconds", "Largest acceptable |offset| (HEALTH_MAX_OFFSET)."))
+                .set(node.thresholds.maxOffset)
+            registry.makeGauge(descriptor: Self.descriptor(
+                "chronyvisor_health_max_root_distance_seconds", "Largest acceptable root distance (HEALTH_MAX_ROOT_DISTANCE)."))
+                .set(node.thresholds.maxRootDistance)
+        } else {
+            ready = nil
+        }
         registry.makeGauge(descriptor: Self.descriptor("chronyvisor_build_info", "chronyvisor's version."),
                            labels: [("version", ChronyvisorVersion.current)]).set(1.0)
     }
@@ -47,9 +73,10 @@ public final class ChronyMetrics: Sendable {
         up.set(reports?.tracking == nil ? 0.0 : 1.0)
         pollDuration.record(duration)
         for (state, gauge) in healthStates { gauge.set(state == verdict.state ? 1.0 : 0.0) }
+        if let ready, let node { ready.set(verdict.isReady(degradedIsReady: node.degradedIsReady) ? 1.0 : 0.0) }
         guard let reports else { return }
         if let tracking = reports.tracking { record(tracking) }
-        recordSources(reports.sources ?? [], stats: reports.sourcestats ?? [])
+        recordSources(reports.sources ?? [], stats: reports.sourcestats ?? [], ntpdata: reports.ntpdata)
         if let serverstats = reports.serverstats { record(serverstats) }
         if let authdata = reports.authdata { recordNTS(authdata) }
     }
@@ -74,8 +101,9 @@ public final class ChronyMetrics: Sendable {
     }
 
     private func record(_ t: TrackingReport) {
+        let name = ChronyExporterVocabulary.trackingName(t)
         let info = gauge("chrony_tracking_info", "chronyd's reference: address, name and reference ID.",
-                         labels: [("tracking_address", t.referenceName), ("tracking_name", t.referenceName), ("tracking_refid", t.referenceID.hex)])
+                         labels: [("tracking_address", name), ("tracking_name", name), ("tracking_refid", t.referenceID.hex)])
         info.set(1.0)
         trackingInfo.withLock { previous in
             if let previous, previous !== info { registry.unregisterGauge(previous) }
@@ -95,41 +123,55 @@ public final class ChronyMetrics: Sendable {
             ("chrony_tracking_root_delay_seconds", "Total network path delay to the stratum-1 source in seconds.", t.rootDelay),
             ("chrony_tracking_root_dispersion_seconds", "Total dispersion accumulated up to the stratum-1 source in seconds.", t.rootDispersion),
             ("chrony_tracking_update_interval_seconds", "Interval between the last two clock updates in seconds.", t.updateInterval),
-            ("chrony_tracking_leap_status", "Leap status: 0 normal, 1 insert second, 2 delete second, 3 not synchronised.", Double(Self.leapCode(t.leapStatus))),
+            ("chronyvisor_tracking_leap_status", "chronyd's leap status: 0 normal, 1 insert second, 2 delete second, 3 not synchronised.", Double(Self.leapCode(t.leapStatus))),
         ]
         for (name, help, value) in values { gauge(name, help).set(value) }
     }
 
-    private func recordSources(_ sources: [SourceReport], stats: [SourceStatsReport]) {
+    /// The per-source families: chrony_exporter's sources collector (with ntpdata's `peer_*`
+    /// for NTP sources when the poll read ntpdata) and its sourcestats collector, which lists
+    /// chronyd's sourcestats on its own. A source that is gone loses its series.
+    private func recordSources(_ sources: [SourceReport], stats: [SourceStatsReport], ntpdata: [NTPDataReport]?) {
+        typealias Words = ChronyExporterVocabulary
         var current: [String: [Gauge]] = [:]
-        for source in sources {
-            let labels = [("source_address", source.name), ("source_name", source.name)]
-            var gauges: [Gauge] = []
-            func set(_ name: String, _ help: String, _ value: Double, _ extra: [(String, String)] = []) {
-                let g = gauge(name, help, labels: labels + extra)
+        func setter(_ name: String) -> (String, String, Double, [(String, String)]) -> Void {
+            let labels = [("source_address", name), ("source_name", name)]
+            return { metric, help, value, extra in
+                let g = self.gauge(metric, help, labels: labels + extra)
                 g.set(value)
-                gauges.append(g)
+                current[name, default: []].append(g)
             }
-            set("chrony_sources_state_info", "Source state (sync, candidate, outlier, unreach, falseticker, jittery) and mode.", 1,
-                [("source_state", Self.exporterState(source.state)), ("source_mode", Self.exporterMode(source.mode))])
-            set("chrony_sources_stratum", "Stratum of the source.", Double(source.stratum))
-            set("chrony_sources_polling_interval_seconds", "Polling interval of the source in seconds.", Self.pow2(source.poll))
-            set("chrony_sources_reachability_ratio", "Share of the last eight polls that were answered.", Double(source.reach.nonzeroBitCount) / 8)
-            if let lastRx = source.lastRx {
-                set("chrony_sources_last_sample_age_seconds", "Age of the last good sample in seconds.", Double(lastRx))
+        }
+        for source in sources where Words.listsSource(named: source.name) {
+            let set = setter(source.name)
+            set("chrony_sources_state_info", "Source state (sync, candidate, outlier, unreach, falseticker, jittery) and mode (client, peer, reference clock).", 1,
+                [("source_state", Words.state(source.state)), ("source_mode", Words.mode(source.mode))])
+            set("chrony_sources_stratum", "Stratum of the source.", Double(source.stratum), [])
+            set("chrony_sources_polling_interval_seconds", "Polling interval of the source in seconds.", Words.powerOfTwo(source.poll), [])
+            set("chrony_sources_reachability_ratio", "Share of the last eight polls that were answered.", Words.reachabilityRatio(source.reach), [])
+            set("chrony_sources_reachability_success", "1 when the last poll was answered.", Words.reachabilitySuccess(source.reach), [])
+            set("chrony_sources_last_sample_age_seconds", "Age of the last good sample in seconds (4294967295: never).",
+                source.lastRx.map(Double.init) ?? Words.never, [])
+            set("chrony_sources_last_sample_offset_seconds", "Offset of the last sample in seconds, adjusted for slewing since.", source.adjustedOffset, [])
+            set("chrony_sources_last_sample_error_margin_seconds", "Error margin of the last sample in seconds.", source.estimatedError, [])
+            // chrony_exporter asks ntpdata for every source but reference clocks.
+            if source.mode != .referenceClock, let data = ntpdata?.first(where: { $0.remoteAddress == source.name }) {
+                set("chrony_sources_peer_offset_seconds", "Offset of the last NTP packet's measurement in seconds.", data.offset, [])
+                set("chrony_sources_peer_delay_seconds", "Network delay of the last NTP exchange in seconds.", data.peerDelay, [])
+                set("chrony_sources_peer_dispersion_seconds", "Dispersion of the last NTP measurement in seconds.", data.peerDispersion, [])
+                set("chrony_sources_peer_response_time_seconds", "Time the source took to answer in seconds.", data.responseTime, [])
+                set("chrony_sources_peer_jitter_asymmetry_seconds", "Estimated asymmetry of the network jitter.", data.jitterAsymmetry, [])
             }
-            set("chrony_sources_last_sample_offset_seconds", "Offset of the last sample in seconds.", source.adjustedOffset)
-            set("chrony_sources_last_sample_error_margin_seconds", "Error margin of the last sample in seconds.", source.estimatedError)
-            if let s = stats.first(where: { $0.name == source.name }) {
-                set("chrony_sourcestats_samples", "Sample points retained for the source (NP).", Double(s.samples))
-                set("chrony_sourcestats_runs", "Runs of residuals with the same sign (NR).", Double(s.runs))
-                if let span = s.span { set("chrony_sourcestats_span_seconds", "Interval between oldest and newest sample in seconds.", Double(span)) }
-                set("chrony_sourcestats_frequency_ppms", "Estimated residual frequency of the source in ppm.", s.frequencyPPM)
-                set("chrony_sourcestats_frequency_skew_ppms", "Estimated error bound of the frequency in ppm.", s.frequencySkewPPM)
-                set("chrony_sourcestats_offset", "Estimated offset of the source in seconds.", s.offset)
-                set("chrony_sourcestats_stddev", "Estimated sample standard deviation in seconds.", s.standardDeviation)
-            }
-            current[source.name, default: []].append(contentsOf: gauges)
+        }
+        for s in stats where Words.listsSource(named: s.name) {
+            let set = setter(s.name)
+            set("chrony_sourcestats_samples", "Sample points retained for the source (NP).", Double(s.samples), [])
+            set("chrony_sourcestats_runs", "Runs of residuals with the same sign (NR).", Double(s.runs), [])
+            set("chrony_sourcestats_span_seconds", "Interval between oldest and newest sample in seconds.", s.span.map(Double.init) ?? Words.never, [])
+            set("chrony_sourcestats_frequency_ppms", "Estimated residual frequency of the source in ppm.", s.frequencyPPM, [])
+            set("chrony_sourcestats_frequency_skew_ppms", "Estimated error bound of the frequency in ppm.", s.frequencySkewPPM, [])
+            set("chrony_sourcestats_offset", "Estimated offset of the source in seconds.", s.offset, [])
+            set("chrony_sourcestats_stddev", "Estimated sample standard deviation in seconds.", s.standardDeviation, [])
         }
         perSource.withLock { previous in
             let kept = Set(current.values.flatMap { $0.map(ObjectIdentifier.init) })
@@ -149,8 +191,15 @@ public final class ChronyMetrics: Sendable {
             ("chrony_serverstats_client_log_records_dropped_total", "Client log records dropped to limit memory.", s.clientLogRecordsDropped),
             ("chrony_serverstats_nts_ke_connections_accepted_total", "NTS-KE connections accepted.", s.ntsKEConnectionsAccepted),
             ("chrony_serverstats_nts_ke_connections_dropped_total", "NTS-KE connections dropped by rate limiting.", s.ntsKEConnectionsDropped),
-            ("chrony_serverstats_auhtenticated_ntp_packets_total", "Authenticated NTP requests (name as in chrony_exporter).", s.authenticatedNTPPackets),
+            ("chrony_serverstats_authenticated_ntp_packets_total", "NTP requests authenticated with a symmetric key or NTS.", s.authenticatedNTPPackets),
             ("chrony_serverstats_interleaved_ntp_packets_total", "NTP requests in interleaved mode.", s.interleavedNTPPackets),
+            // chrony 4.4 and later (serverstats reply version 4); nil before.
+            ("chrony_serverstats_ntp_daemon_rx_timestamps_total", "NTP responses with a receive timestamp captured by chronyd.", s.ntpDaemonRxTimestamps),
+            ("chrony_serverstats_ntp_daemon_tx_timestamps_total", "NTP responses with a transmit timestamp captured by chronyd.", s.ntpDaemonTxTimestamps),
+            ("chrony_serverstats_ntp_kernel_rx_timestamps_total", "NTP responses with a receive timestamp captured by the kernel.", s.ntpKernelRxTimestamps),
+            ("chrony_serverstats_ntp_kernel_tx_timestamps_total", "NTP responses (interleaved) with a transmit timestamp captured by the kernel.", s.ntpKernelTxTimestamps),
+            ("chrony_serverstats_ntp_hw_rx_timestamps_total", "NTP responses with a receive timestamp captured by the NIC.", s.ntpHardwareRxTimestamps),
+            ("chrony_serverstats_ntp_hw_tx_timestamps_total", "NTP responses (interleaved) with a transmit timestamp captured by the NIC.", s.ntpHardwareTxTimestamps),
         ]
         serverCounters.withLock { state in
             for (name, help, value) in counters {
@@ -163,7 +212,7 @@ public final class ChronyMetrics: Sendable {
             }
         }
         gauge("chrony_serverstats_ntp_timestamps_held", "Timestamp pairs held for interleaved clients.").set(Double(s.ntpTimestampsHeld))
-        gauge("chrony_serverstats_ntp_timestamp_span", "Interval covered by the held timestamps in seconds.").set(Double(s.ntpTimestampSpan))
+        gauge("chrony_serverstats_ntp_timestamp_span_seconds", "Interval covered by the held timestamps in seconds.").set(Double(s.ntpTimestampSpan))
     }
 
     static func leapCode(_ leap: LeapStatus) -> Int {
@@ -174,28 +223,20 @@ public final class ChronyMetrics: Sendable {
         case .notSynchronised: return 3
         }
     }
+}
 
-    /// chrony_exporter's words for source states (from facebook/time's chrony package).
-    static func exporterState(_ state: SourceState) -> String {
-        switch state {
-        case .selected: return "sync"
-        case .combined: return "candidate"
-        case .notCombined: return "outlier"
-        case .unusable: return "unreach"
-        case .falseticker: return "falseticker"
-        case .tooVariable: return "jittery"
-        }
-    }
+/// What /metrics says about the node itself: its role and the limits its health verdict
+/// uses, so that alert rules compare with the node's own settings.
+public struct MetricsNode: Sendable, Equatable {
+    public var role: Role
+    public var minSources: Int
+    public var thresholds: HealthThresholds
+    public var degradedIsReady: Bool
 
-    static func exporterMode(_ mode: SourceMode) -> String {
-        switch mode {
-        case .server: return "client"
-        case .peer: return "peer"
-        case .referenceClock: return "ref"
-        }
-    }
-
-    static func pow2(_ exponent: Int) -> Double {
-        exponent >= 0 ? Double(1 << min(exponent, 62)) : 1 / Double(1 << min(-exponent, 62))
+    public init(role: Role, minSources: Int, thresholds: HealthThresholds, degradedIsReady: Bool) {
+        self.role = role
+        self.minSources = minSources
+        self.thresholds = thresholds
+        self.degradedIsReady = degradedIsReady
     }
 }

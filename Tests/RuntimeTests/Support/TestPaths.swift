@@ -7,12 +7,18 @@ enum TestPaths {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// The chronyvisor executable built next to the test bundle.
-    static var chronyvisor: String {
+    static var chronyvisor: String { builtExecutable("chronyvisor") }
+
+    /// The capacity benchmark's load generator, built next to the test bundle.
+    static var loadGenerator: String { builtExecutable("chronyvisor-loadgen") }
+
+    /// A product of this package built next to the test bundle (or in .build/debug).
+    static func builtExecutable(_ name: String) -> String {
         let bundle = Bundle.main.bundleURL
         let candidates = [
-            bundle.appendingPathComponent("chronyvisor").path,
-            bundle.deletingLastPathComponent().appendingPathComponent("chronyvisor").path,
-            packageRoot.appendingPathComponent(".build/debug/chronyvisor").path,
+            bundle.appendingPathComponent(name).path,
+            bundle.deletingLastPathComponent().appendingPathComponent(name).path,
+            packageRoot.appendingPathComponent(".build/debug/\(name)").path,
         ]
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates.last!
     }

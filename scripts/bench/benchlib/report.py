@@ -241,14 +241,15 @@ def render(machine, results, args):
     return "\n".join(lines)
 
 
-def update_file(path, text):
-    """Replaces what is between the markers of `path` (or creates it) with `text`."""
-    block = f"{BEGIN}\n{text}\n{END}"
+def update_file(path, text, begin=BEGIN, end=END):
+    """Replaces what is between the markers `begin` and `end` of `path` (or creates it)
+    with `text`."""
+    block = f"{begin}\n{text}\n{end}"
     if os.path.exists(path):
         with open(path) as f:
             current = f.read()
-        if BEGIN in current and END in current:
-            new = re.sub(re.escape(BEGIN) + r".*?" + re.escape(END), lambda _: block, current, flags=re.S)
+        if begin in current and end in current:
+            new = re.sub(re.escape(begin) + r".*?" + re.escape(end), lambda _: block, current, flags=re.S)
         else:
             new = current.rstrip() + "\n\n" + block + "\n"
     else:

@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# The monitoring profile's container test: builds the real chronyvisor image and the
+# Prometheus image (deploy/prometheus/Dockerfile, offline like the stand's), starts the real
+# docker-compose.yaml with the `monitoring` profile plus Tests/Container/docker-compose.test.yaml
+# (a local reference server instead of the public upstream: nothing off this machine is
+# contacted; every chronyd runs with -x), and asks the stand's own Prometheus, through its
+# published UI port on loopback:
+#   - every node is a scrape target and up;
+#   - every query of the Grafana dashboard (deploy/grafana/chronyvisor-stand.json) returns data;
+#   - after two of the three relays stop, the gateway's ChronyvisorGatewayTooFewRelays alert
+#     is pending or firing (deploy/prometheus/alerts.yml as loaded by that Prometheus).
+# It removes everything it started: containers, network, podman's API service and health
+# loop (by pid), netavark's firewall chains and ip_forward as they were.
+# Usage: scripts/monitoring-test.sh   (scripts/test.sh runs it; CHRONYVISOR_SKIP_MONITORING_TEST=1 skips it there)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SCRIPT_NAME=monitoring-test
+. scripts/lib/common.sh
+. scripts/lib/podman-install.sh
+. scripts/lib/engine.sh
+. scripts/lib/image.sh
+. scripts/lib/stand.sh
+
+PROJECT=chronyvisor-monitoring-test
+COMPOSE_ARGS=(-f docker-compose.yaml -f Tests/Container/docker-compose.test.yaml)
+export CHRONYVISOR_ENGINE=podman
+export CHRONYVISOR_IMAGE=$IMAGE
+export NTP_UPSTREAM=ntp-reference RELAY_LOCAL_STRATUM= GATEWAY_MIN_SOURCES=2
+export NTP_HOST_ADDRESS=${CHRONYVISOR_TEST_ADDRESS:-127.0.0.124} NTP_HOST_PORT=123
+export NTP_HOST_PUBLISH=$NTP_HOST_ADDRESS:$NTP_HOST_PORT   # the compose file takes [ADDRESS:]PORT (issue 11)
+export PROMETHEUS_HOST_ADDRESS=127.0.0.1 PROMETHEUS_HOST_PORT=${CHRONYVISOR_TEST_PROMETHEUS_PORT:-19090}
+. scripts/lib/monitoring.sh
+PROM=http://$PROMETHEUS_HOST_ADDRESS:$PROMETHEUS_HOST_PORT
+NODES=(chrony-local1 chrony-local2 chrony-local3 chrony-main)
+LIMIT=${CHRONYVISOR_TEST_WAIT:-240}   # seconds any one wait may take before the test fails
+
+test_started=$(now)
+passed=0
+timings=()
+ok() { passed=$((passed + 1)); printf 'ok %d - %s\n' "$passed" "$*"; }
+fail() {
+  printf 'not ok - %s\n' "$*" >&2
+  stand_dump_logs "$PROJECT" 2>&1 | sed 's/^/# /' >&2
+  podman logs --tail 30 chronyvisor-prometheus 2>&1 | sed 's/^/# prometheus: /' >&2 || true
+  exit 1
+}
+api() { python3 scripts/lib/prometheus_api.py "$PROM" "$@"; }
+# Repeats `api ARGS` until it says yes, failing after LIMIT seconds with its last answer.
+wait_api() {
+  local what=$1; shift
+  local t answer; t=$(now)
+  until answer=$(api "$@"); do
+    awk -v a="$(since "$t")" -v l="$LIMIT" 'BEGIN { exit !(a > l) }' && fail "$what: not after $LIMIT s (last: $answer)"
+    sleep 2
+  done
+  printf '%s\n' "$answer"
+}
+
+started_here=0
+cleanup() {
+  local rc=$?
+  if [ "$started_here" = 1 ]; then
+    compose --profile monitoring down --remove-orphans --timeout 15 >/dev/null 2>&1 || true
+    engine_teardown "$PROJECT"
+    if podman network exists "${PROJECT}_ntp_network" 2>/dev/null; then
+      say "warning: network ${PROJECT}_ntp_network is still there"; rc=1
+    fi
+  fi
+  if [ "$rc" = 0 ]; then
+    say "passed $passed checks in $(since "$test_started") s (${timings[*]})"
+  else
+    say "FAILED after $(since "$test_started") s"
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---- preparation ------------------------------------------------------------------------
+is_debian_family && is_root && bash scripts/install-deps.sh
+engine_choose
+have python3 || die "python3 is needed (to ask Prometheus's API)"
+for c in ntp-reference "${NODES[@]}" ntp-user chronyvisor-prometheus; do
+  if podman container exists "$c"; then
+    die "a container named $c exists already (a stand from scripts/run.sh?): remove it first (scripts/down.sh)"
+  fi
+done
+python3 scripts/lib/prometheus_api.py "$PROM" ready >/dev/null 2>&1 \
+  && die "something answers on $PROM already: set CHRONYVISOR_TEST_PROMETHEUS_PORT to a free port"
+
+started_here=1
+engine_setup "$PROJECT"
+t=$(now); base_image_ensure; image_build; timings+=("chronyvisor image $(since "$t") s")
+t=$(now); monitoring_image_build; timings+=("prometheus image $(since "$t") s")
+
+# ---- the stand with the monitoring profile ------------------------------------------------
+t=$(now)
+up_log=$(mktemp)
+compose --profile monitoring up -d > "$up_log" 2>&1 || { cat "$up_log"; fail "compose --profile monitoring up failed"; }
+rm -f "$up_log"
+answer=$(wait_api "Prometheus ready at $PROM" ready)
+ok "Prometheus answers on $PROM, published on loopback only ($(since "$t") s)"
+published=$(podman port chronyvisor-prometheus)
+case "$published" in "9090/tcp -> 127.0.0.1:$PROMETHEUS_HOST_PORT") ;; *) fail "Prometheus published as: $published" ;; esac
+for n in "${NODES[@]}"; do
+  [ -z "$(podman port "$n" 2>/dev/null | grep 9123 || true)" ] || fail "$n publishes its metrics port on the host"
+done
+ok "the nodes' metrics port (9123) is not published on the host"
+
+t=$(now)
+answer=$(wait_api "all ${#NODES[@]} targets up" targets "${#NODES[@]}")
+timings+=("targets up $(since "$t") s")
+ok "every node is a target and up: $answer"
+
+# ---- every dashboard query answered -------------------------------------------------------
+t=$(now)
+mapfile -t queries < <(python3 scripts/lib/dashboard_queries.py deploy/grafana/chronyvisor-stand.json)
+[ "${#queries[@]}" -gt 5 ] || fail "the dashboard gave only ${#queries[@]} queries"
+for q in "${queries[@]}"; do
+  title=${q%%$'\t'*}; expr=${q#*$'\t'}
+  answer=$(wait_api "dashboard panel '$title' ($expr)" query "$expr")
+done
+timings+=("dashboard queries $(since "$t") s")
+ok "all ${#queries[@]} queries of the dashboard's panels return data"
+
+# The gateway is healthy before the relays go: the alert must be caused by their loss.
+wait_api "the gateway ready in Prometheus" query 'chronyvisor_ready{instance="chrony-main:9123"} == 1' >/dev/null
+if api alert ChronyvisorGatewayTooFewRelays instance=chrony-main:9123 >/dev/null; then
+  fail "ChronyvisorGatewayTooFewRelays is raised with all relays running"
+fi
+ok "no relay-loss alert while three relays run"
+
+# ---- two relays stop: the gateway's alert ------------------------------------------------
+t=$(now)
+podman stop -t 10 chrony-local1 chrony-local2 >/dev/null
+answer=$(wait_api "ChronyvisorGatewayTooFewRelays for chrony-main" alert ChronyvisorGatewayTooFewRelays instance=chrony-main:9123)
+timings+=("relay-loss alert $(since "$t") s")
+ok "two relays stopped: Prometheus raises ChronyvisorGatewayTooFewRelays for the gateway ($(since "$t") s): $answer"

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Checks the monitoring files without a container: the alert rules (`promtool check rules`)
+# and their unit tests (`promtool test rules`, every rule firing and not firing), the stand's
+# Prometheus configuration (`promtool check config`, which loads the rules too), and the
+# Grafana dashboard (valid JSON, every panel on the datasource variable). Run by
+# scripts/test.sh; promtool comes from Debian's prometheus package (scripts/install-deps.sh).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+promtool check rules deploy/prometheus/alerts.yml
+promtool test rules deploy/prometheus/alerts.test.yml
+promtool check config deploy/prometheus/prometheus.yml
+python3 scripts/lib/dashboard_queries.py --check deploy/grafana/chronyvisor-stand.json
