@@ -8,13 +8,19 @@
 #   client.txt          a client with a selected source and an unreachable source
 #   unsynchronised.txt  a client whose only source never answers (Not synchronised)
 #   starting.txt        the client's state at the very first read after start
+#   nts.txt             an NTS client (authdata, selectdata) of an NTS server its CA signed,
+#                       of an impostor whose certificate another CA signed, and of a plain
+#                       source that never answers (certificates by scripts/lib/nts.sh)
 # Each human (chronyc -n REPORT) output is read between two identical CSV reads
 # (chronyc -c REPORT), so both show the same chronyd state; a pair is retried until they do
 # (serverstats: see serverstats_pair).
 #
-# Usage: scripts/capture-fixtures.sh [output-directory]
+# Usage: scripts/capture-fixtures.sh [output-directory]   (CAPTURE_ONLY=nts: nts.txt alone)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+SCRIPT_NAME=capture-fixtures.sh
+. scripts/lib/common.sh
+. scripts/lib/nts.sh
 version=$(chronyc --version | sed -n 's/^chronyc (chrony) version \([0-9.]*\).*/\1/p')
 out=${1:-Tests/ChronyKitTests/Fixtures/chrony-$version}
 mkdir -p "$out"
@@ -33,12 +39,12 @@ trap cleanup EXIT
 base=$(( 30000 + ($$ % 1000) * 10 ))
 ref_port=$base; client_port=$((base + 1)); unsync_port=$((base + 2)); dead_port=$((base + 3))
 
-# start NAME PORT DIRECTIVES...: a chronyd on 127.0.0.1:PORT with its socket in $work/NAME.
+# start NAME PORT DIRECTIVES...: a chronyd on 127.0.0.1:PORT (BIND=ADDRESS: on another) with its socket in $work/NAME.
 start() {
   local name=$1 port=$2; shift 2
   mkdir -m 0700 "$work/$name"
   { printf '%s\n' "$@"
-    printf '%s\n' "port $port" "bindaddress 127.0.0.1" "allow 127.0.0.0/8" "cmdport 0" \
+    printf '%s\n' "port $port" "bindaddress ${BIND:-127.0.0.1}" "allow 127.0.0.0/8" "cmdport 0" \
       "bindcmdaddress $work/$name/chronyd.sock" "pidfile $work/$name/chronyd.pid"
   } > "$work/$name/chrony.conf"
   "$chronyd" -x -d -u root -f "$work/$name/chrony.conf" >"$work/$name/log" 2>&1 &
@@ -85,6 +91,36 @@ capture_all() {
   done
 }
 
+capture_nts() {
+  # NTS: a server whose certificate the client's CA signed (127.0.0.91), an impostor signed by
+  # another CA (127.0.0.92), a plain source that never answers.
+  nts_make_ca "$work/pki"; nts_make_cert "$work/pki" "$work/pki/ca" good 127.0.0.91
+  nts_make_ca "$work/evil"; nts_make_cert "$work/evil" "$work/evil/ca" bad 127.0.0.92
+  nts_port=$((base + 4)); ke_port=$((base + 5))
+  for n in good:91:pki bad:92:evil; do
+    IFS=: read -r name host dir <<< "$n"
+    BIND=127.0.0.$host start "nts-$name" "$nts_port" "local stratum 1" "ntsservercert $work/$dir/$name/cert.pem" \
+      "ntsserverkey $work/$dir/$name/key.pem" "ntsport $ke_port" "ntsdumpdir $work/nts-$name"
+  done
+  start nts-client "$((base + 6))" \
+    "server 127.0.0.91 port $nts_port iburst minpoll -3 maxpoll -3 nts ntsport $ke_port" \
+    "server 127.0.0.92 port $nts_port iburst minpoll -3 maxpoll -3 nts ntsport $ke_port" \
+    "server 127.0.0.2 port $dead_port iburst minpoll -3 maxpoll -3" \
+    "ntstrustedcerts $work/pki/ca/ca.pem" "ntsdumpdir $work/nts-client" "maxclockerror 0"
+  for _ in $(seq 600); do
+    chronyc -h "$work/nts-client/chronyd.sock" -c authdata | grep -q '^127.0.0.91,NTS,[1-9]' \
+      && chronyc -h "$work/nts-client/chronyd.sock" -c authdata | grep -q '^127.0.0.92,NTS,0,0,0,[0-9]*,[1-9]' \
+      && chronyc -h "$work/nts-client/chronyd.sock" -c sources | grep -q '^^,\*,127.0.0.91,' && break
+    sleep 0.1
+  done
+  { for report in authdata selectdata sources tracking; do pair "$work/nts-client/chronyd.sock" "$report"; done
+  } > "$out/nts.txt"
+}
+
+if [ "${CAPTURE_ONLY:-}" = nts ]; then
+  capture_nts; echo "captured chrony $version NTS fixtures in $out/nts.txt"; exit 0
+fi
+
 start reference "$ref_port" "local stratum 1"
 # Fast polls fill the client's sample set within seconds (a small skew), and maxclockerror 0
 # keeps the tracking report's root dispersion (which grows with the time since the last
@@ -106,6 +142,9 @@ chronyc -h "$work/client/chronyd.sock" -c sources | grep -q "^^,\*,127.0.0.1,.*,
   || { echo "capture: the client did not select the reference" >&2; exit 1; }
 
 capture_all "$work/client/chronyd.sock" > "$out/client.txt"
+
+
 capture_all "$work/reference/chronyd.sock" > "$out/reference.txt"
 capture_all "$work/unsync/chronyd.sock" > "$out/unsynchronised.txt"
+capture_nts
 echo "captured chrony $version fixtures in $out"

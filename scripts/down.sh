@@ -4,7 +4,9 @@
 # podman the API service and health-check loop run.sh started (by their pids), netavark's
 # firewall chains and net.ipv4.ip_forward as they were (once no container runs anymore).
 # The image stays, so the next run.sh starts in seconds; remove it with
-# `podman rmi localhost/chronyvisor` (or docker rmi).
+# `podman rmi localhost/chronyvisor` (or docker rmi). The stand's NTS CA and certificates
+# (STAND_NTS=1) stay too, so hosts that trust the CA keep trusting the next stand; remove
+# them with `scripts/down.sh --remove-ca` (or STAND_NTS_REMOVE_CA=1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SCRIPT_NAME=down.sh
@@ -12,6 +14,16 @@ SCRIPT_NAME=down.sh
 . scripts/lib/podman-install.sh
 . scripts/lib/engine.sh
 . scripts/lib/stand.sh
+. scripts/lib/nts.sh
+
+remove_ca=${STAND_NTS_REMOVE_CA:-0}
+for arg in "$@"; do
+  case "$arg" in
+    --remove-ca) remove_ca=1 ;;
+    --keep-ca) remove_ca=0 ;;
+    *) die "unknown argument $arg (usage: scripts/down.sh [--remove-ca|--keep-ca])" ;;
+  esac
+done
 
 PROJECT=${COMPOSE_PROJECT_NAME:-chronyvisor}
 # The engine run.sh used (it records it), unless CHRONYVISOR_ENGINE says otherwise.
@@ -29,3 +41,8 @@ fi
 compose --profile demo --profile monitoring down --remove-orphans --timeout 15
 if [ "$ENGINE" = podman ]; then engine_teardown "$PROJECT"; else rm -f "$(state_dir "$PROJECT")/engine"; fi
 say "the stand is down"
+case "$remove_ca" in
+  1|true|yes) nts_stand_remove ;;
+  *) [ -f "$(nts_stand_dir)/ca/ca.pem" ] && say "the stand's NTS CA stays in $(nts_stand_dir) (--remove-ca removes it)" ;;
+esac
+exit 0

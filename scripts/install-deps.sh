@@ -3,8 +3,9 @@
 # as root): chrony (chronyd/chronyc, never started by the package: see below),
 # libsystemd-dev (sd_notify), ntpsec-ntpdate (ntpdig, a reference client used in query mode
 # only), util-linux (unshare), iproute2, procps, python3 with prometheus_client (a real
-# Prometheus text parser for the metrics test), GNU time (scripts/bench.sh) and prometheus
-# (promtool: `check metrics`, the alert rules' unit tests; its service is not started).
+# Prometheus text parser for the metrics test), GNU time (scripts/bench.sh), prometheus
+# (promtool: `check metrics`, the alert rules' unit tests; its service is not started) and
+# openssl (the NTS certificates of the stand and the tests).
 #
 # The chrony package would start chronyd through invoke-rc.d, without -x. A policy-rc.d that
 # forbids service starts is put in place for the install when the machine has none.
@@ -21,6 +22,7 @@ command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
 [ -d /usr/share/zoneinfo/right ] || need+=(tzdata)
 python3 -c 'import prometheus_client' >/dev/null 2>&1 || need+=(python3-prometheus-client)
 [ -x /usr/bin/time ] || need+=(time)  # GNU time: peak memory of a command (scripts/bench.sh)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)  # NTS certificates (scripts/lib/nts.sh, fixtures)
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)  # promtool: check metrics, test the alert rules
 
 if [ ${#need[@]} -eq 0 ]; then

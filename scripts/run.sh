@@ -7,7 +7,8 @@
 #
 # Settings (environment): NTP_UPSTREAM (the relays' servers, default time.cloudflare.com),
 # RELAY_LOCAL_STRATUM, GATEWAY_MIN_SOURCES, NTP_HOST_ADDRESS, NTP_HOST_PORT (see
-# docker-compose.yaml); CHRONYVISOR_ENGINE=docker|podman to choose; CHRONYVISOR_OFFLINE=1 to
+# docker-compose.yaml); STAND_NTS=1 for NTS (STAND_NTS_DIR, STAND_NTS_NAMES, NTS_HOST_PORT:
+# see docker-compose.nts.yaml and scripts/lib/nts.sh); CHRONYVISOR_ENGINE=docker|podman to choose; CHRONYVISOR_OFFLINE=1 to
 # never try a registry; CHRONYVISOR_WAIT (seconds to wait for health, default 300).
 # --monitoring (or CHRONYVISOR_MONITORING=1) adds the monitoring profile: a Prometheus
 # scraping every node, its UI on PROMETHEUS_HOST_ADDRESS:PROMETHEUS_HOST_PORT (127.0.0.1:9090).
@@ -20,6 +21,7 @@ SCRIPT_NAME=run.sh
 . scripts/lib/image.sh
 . scripts/lib/upstream.sh
 . scripts/lib/stand.sh
+. scripts/lib/nts.sh
 . scripts/lib/monitoring.sh
 
 MONITORING=${CHRONYVISOR_MONITORING:-0}
@@ -61,6 +63,9 @@ fi
 
 host_port_free "$NTP_HOST_ADDRESS" "$NTP_HOST_PORT" \
   || die "UDP port $NTP_HOST_PORT on ${NTP_HOST_ADDRESS:-every host address} is in use on this host: set NTP_HOST_PORT (and NTP_HOST_ADDRESS) to publish the gateway elsewhere, e.g. NTP_HOST_PORT=1123 scripts/run.sh"
+
+# NTS (STAND_NTS=1): the stand's CA and certificates, and docker-compose.nts.yaml.
+if nts_stand_enabled; then nts_stand_prepare; fi
 
 up_started=$(now)
 stand_up "$PROJECT" "${CHRONYVISOR_WAIT:-300}" || {
@@ -122,6 +127,7 @@ The host and other machines use the gateway as their NTP server ($host, UDP $NTP
 
 Stop and remove it: scripts/down.sh
 MSG
+if nts_stand_enabled; then nts_stand_summary "$host"; fi
 if [ "$MONITORING" = 1 ]; then
   cat <<MSG
 

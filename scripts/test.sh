@@ -56,3 +56,10 @@ if [ "${CHRONYVISOR_SKIP_K8S_TEST:-0}" != 1 ]; then
   scripts/k8s-test.sh
   echo "test.sh: k8s-test.sh took $((SECONDS - k8s_started)) s"
 fi
+
+# NTS in the stand (issue 18): a few minutes with the image already built.
+if [ -x scripts/nts-test.sh ] && [ "${CHRONYVISOR_SKIP_NTS_TEST:-0}" != 1 ]; then
+  nts_started=$(date +%s)
+  scripts/nts-test.sh
+  echo "test.sh: nts-test.sh took $(( $(date +%s) - nts_started )) s"
+fi

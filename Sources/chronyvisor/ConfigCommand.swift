@@ -11,7 +11,8 @@ struct ConfigCommand: AsyncParsableCommand {
             Validates every setting `run` reads first (chrony, supervision and health \
             settings): a bad value exits with status 78 and one line naming the variable or \
             flag. With --check the rendered file is also handed to \
-            the installed chronyd's own parser (chronyd -p), and chronyd's complaint, if any, \
+            the installed chronyd's own parser (chronyd -p) and the NTS files are checked (PEM, readable by chronyd's user, the \
+            pair matching), and chronyd's complaint, if any, \
             is printed with status 78.
             """)
 
@@ -33,6 +34,8 @@ struct ConfigCommand: AsyncParsableCommand {
             _ = try HealthSettings.resolve(source)
             let text = try ConfigWriter.render(resolved)
             if check {
+                try NTSFileCheck.check(resolved.nts, source: source,
+                                       account: try ChronyAccount.resolve(configured: nil))
                 let chronyd = try Executables.require(Executables.chronyd(resolved), key: .chronydPath,
                                                       name: "chronyd", source: source)
                 try ConfigWriter.checkWithChronyd(text, chronyd: chronyd)

@@ -8,6 +8,10 @@ struct SettingsOptions: ParsableArguments {
     @Option(name: .customLong(SettingKey.role.flagName), help: SettingKey.role.argumentHelp) var role: String?
     @Option(name: .customLong(SettingKey.servers.flagName), help: SettingKey.servers.argumentHelp) var servers: String?
     @Option(name: .customLong(SettingKey.enableNTS.flagName), help: SettingKey.enableNTS.argumentHelp) var nts: String?
+    @Option(name: .customLong(SettingKey.ntsServerCert.flagName), help: SettingKey.ntsServerCert.argumentHelp) var ntsServerCert: String?
+    @Option(name: .customLong(SettingKey.ntsServerKey.flagName), help: SettingKey.ntsServerKey.argumentHelp) var ntsServerKey: String?
+    @Option(name: .customLong(SettingKey.ntsPort.flagName), help: SettingKey.ntsPort.argumentHelp) var ntsPort: String?
+    @Option(name: .customLong(SettingKey.ntsTrustedCerts.flagName), help: SettingKey.ntsTrustedCerts.argumentHelp) var ntsTrustedCerts: String?
     @Option(name: .customLong(SettingKey.allow.flagName), help: SettingKey.allow.argumentHelp) var allow: String?
     @Option(name: .customLong(SettingKey.port.flagName), help: SettingKey.port.argumentHelp) var port: String?
     @Option(name: .customLong(SettingKey.minPoll.flagName), help: SettingKey.minPoll.argumentHelp) var minPoll: String?
@@ -36,7 +40,9 @@ struct SettingsOptions: ParsableArguments {
     /// The flags that were given, by setting.
     var flagValues: [SettingKey: String] {
         let pairs: [(SettingKey, String?)] = [
-            (.role, role), (.servers, servers), (.enableNTS, nts), (.allow, allow), (.port, port),
+            (.role, role), (.servers, servers), (.enableNTS, nts),
+            (.ntsServerCert, ntsServerCert), (.ntsServerKey, ntsServerKey), (.ntsPort, ntsPort),
+            (.ntsTrustedCerts, ntsTrustedCerts), (.allow, allow), (.port, port),
             (.minPoll, minPoll), (.maxPoll, maxPoll), (.minSources, minSources),
             (.localStratum, localStratum), (.clockControl, clockControl), (.noClientLog, noClientLog),
             (.logLevel, logLevel), (.chronyConf, conf), (.runDirectory, runDir),

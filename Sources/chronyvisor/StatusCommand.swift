@@ -13,14 +13,14 @@ struct StatusCommand: AsyncParsableCommand {
         discussion: """
             With no REPORT: an overview (role, health, the tracking block and the sources \
             table). With REPORT (tracking, sources, sourcestats, serverstats, activity, \
-            ntpdata, clients): exactly what `chronyc -n REPORT` prints for the same state. \
+            ntpdata, clients, authdata, selectdata): exactly what `chronyc -n REPORT` prints for the same state. \
             --json prints the schema documented in docs/status-json.md. --from renders a \
             saved `chronyc -c REPORT` output instead of asking chronyd. When chronyd cannot \
             be reached, one line naming the socket is printed and the exit status is 1; a \
             malformed --from file exits with 65.
             """)
 
-    @Argument(help: "The report: tracking, sources, sourcestats, serverstats, activity, ntpdata or clients.")
+    @Argument(help: "The report: tracking, sources, sourcestats, serverstats, activity, ntpdata, clients, authdata or selectdata.")
     var report: ReportKind?
 
     @Flag(help: "Print JSON (docs/status-json.md) instead of chronyc's text.")
@@ -61,7 +61,7 @@ struct StatusCommand: AsyncParsableCommand {
                 let set = try client.fetch(report)
                 print(render(report, set), terminator: "")
             } else {
-                let set = try client.fetch([.tracking, .sources])
+                let set = try client.fetch([.tracking, .sources, .authdata])
                 guard let tracking = set.tracking, let sources = set.sources else {
                     throw ChronycError.malformed(ReportParseError(report: .tracking, line: 1, fieldNumber: 0,
                                                                   field: "", problem: .missingLine))

@@ -9,6 +9,9 @@ public enum BadInputCases {
         public let flags: [String: String]
         /// The name the error must mention.
         public let names: String
+        /// The same case expecting another name in the error.
+        func with(names: String) -> Case { Case(environment: environment, flags: flags, names: names) }
+
         public var description: String {
             (environment.map { "\($0.key)=\(SettingErrorEscape.escape($0.value))" }
              + flags.map { "--\($0.key) \(SettingErrorEscape.escape($0.value))" }).sorted().joined(separator: " ")
@@ -87,6 +90,15 @@ public enum BadInputCases {
         env("NTP_MIN_SOURCES", "0"),
         env("NTP_MIN_SOURCES", "4", extra: ["NTP_ROLE": "gateway", "NTP_SERVERS": "a,b,c"]),
         flag("min-sources", "2", extra: ["NTP_SERVERS": "only.example.com"]),
+        // NTS: paths, the pair given together, the port.
+        env("NTS_SERVER_CERT", "/etc/nts/cert.pem").with(names: "NTS_SERVER_KEY"),
+        env("NTS_SERVER_KEY", "/etc/nts/key.pem").with(names: "NTS_SERVER_CERT"),
+        flag("nts-server-cert", "/etc/nts/cert.pem").with(names: "--nts-server-key"),
+        env("NTS_SERVER_CERT", "cert.pem", extra: ["NTS_SERVER_KEY": "/etc/nts/key.pem"]),
+        env("NTS_SERVER_KEY", "/etc/nts/key.pem\nallow all", extra: ["NTS_SERVER_CERT": "/etc/nts/cert.pem"]),
+        env("NTS_TRUSTED_CERTS", "/etc/nts/ca dir"),
+        env("NTS_PORT", "0"),
+        env("NTS_PORT", "65536"),
         // Roles and the gateway's required sources.
         env("NTP_ROLE", "server"),
         env("NTP_ROLE", "gateway "),

@@ -27,6 +27,9 @@ public struct MutationCorpus {
         "activity": "2,0,0,0,0",
         "ntpdata": "127.0.0.1,7F000001,11123,127.0.0.1,7F000001,Normal,4,Server,3,-3,0,-26,0.000000015,0.000000,0.000000,7F7F0101,,1795746898.380727704,-0.000000338,0.000007197,0.000000035,0.000050228,0.44,111,111,1111,No,No,Kernel,Kernel,178,178,178,159,178,178,0,0",
         "clients": "127.0.0.1,219,0,-3,127,0,0,0,127,4294967295",
+        // chrony 4.3 (Fixtures/chrony-4.3/nts.txt).
+        "authdata": "127.0.0.91,NTS,1,15,256,1,0,0,8,100",
+        "selectdata": "*,127.0.0.91,Y,-,-,-,-,-,-,-,T,R,-,0,1.0,-0.000005067,0.000006234,Normal",
     ]
 
     /// Field values no chronyc prints, each a known way parsers break.

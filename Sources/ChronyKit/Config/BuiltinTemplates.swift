@@ -13,6 +13,10 @@ pidfile {{{pidFile}}}
 # State kept across restarts.
 driftfile {{{driftFile}}}
 ntsdumpdir {{{stateDirectory}}}
+{{#ntsTrustedCerts}}
+# NTS sources are verified against the system's CAs and these.
+ntstrustedcerts {{{.}}}
+{{/ntsTrustedCerts}}
 
 # Step the clock at start if far off (only used with CLOCK_CONTROL=true).
 makestep 1.0 3
@@ -30,7 +34,7 @@ confdir {{{confDirectory}}}
 # (every 2^{{{minPoll}}} to 2^{{{maxPoll}}} seconds) and the clock follows only when
 # {{{minSources}}} relays agree.
 {{#servers}}
-server {{{host}}}{{#sourcePort}} port {{{sourcePort}}}{{/sourcePort}} iburst minpoll {{{minPoll}}} maxpoll {{{maxPoll}}}{{#nts}} nts{{/nts}}
+server {{{host}}}{{#sourcePort}} port {{{sourcePort}}}{{/sourcePort}} iburst minpoll {{{minPoll}}} maxpoll {{{maxPoll}}}{{#nts}} nts{{/nts}}{{#ntsSourcePort}} ntsport {{{ntsSourcePort}}}{{/ntsSourcePort}}
 {{/servers}}
 minsources {{{minSources}}}
 
@@ -51,7 +55,7 @@ minsources {{{minSources}}}
 # Relay: syncs from upstream servers and serves the stand. Public servers are polled
 # politely: iburst for a fast first fix, then every 2^{{{minPoll}}} to 2^{{{maxPoll}}} seconds.
 {{#servers}}
-server {{{host}}}{{#sourcePort}} port {{{sourcePort}}}{{/sourcePort}} iburst minpoll {{{minPoll}}} maxpoll {{{maxPoll}}}{{#nts}} nts{{/nts}}
+server {{{host}}}{{#sourcePort}} port {{{sourcePort}}}{{/sourcePort}} iburst minpoll {{{minPoll}}} maxpoll {{{maxPoll}}}{{#nts}} nts{{/nts}}{{#ntsSourcePort}} ntsport {{{ntsSourcePort}}}{{/ntsSourcePort}}
 {{/servers}}
 minsources {{{minSources}}}
 
@@ -61,6 +65,12 @@ minsources {{{minSources}}}
         "serving": #"""
 # Serving NTP on UDP port {{{port}}}.
 port {{{port}}}
+{{#ntsServer}}
+# Serving NTS (RFC 8915): key establishment on TCP port {{{ntsPort}}} with this certificate.
+ntsservercert {{{certificate}}}
+ntsserverkey {{{key}}}
+ntsport {{{ntsPort}}}
+{{/ntsServer}}
 {{#allowAll}}
 allow all
 {{/allowAll}}

@@ -20,6 +20,8 @@ public struct ChronyConfRenderer: Sendable {
             "servers": .list(s.servers.map { source -> TemplateValue in
                 var line: [String: TemplateValue] = ["host": .string(source.host.description), "nts": .bool(s.enableNTS)]
                 if let port = source.port { line["sourcePort"] = .string(String(port)) }
+                // chronyd asks NTS-KE on 4460 unless the source line says otherwise.
+                if s.enableNTS, s.nts.port != NTSSettings.defaultPort { line["ntsSourcePort"] = .string(String(s.nts.port)) }
                 return .object(line)
             }),
             "minPoll": .string(String(s.minPoll)),
@@ -38,6 +40,11 @@ public struct ChronyConfRenderer: Sendable {
         case .all: context["allowAll"] = .bool(true)
         case .networks(let networks): context["allow"] = .list(networks.map { .string($0.description) })
         }
+        context["ntsServer"] = .list(s.nts.server.map { server -> [TemplateValue] in
+            [.object(["certificate": .string(server.certificate), "key": .string(server.key),
+                      "ntsPort": .string(String(s.nts.port))])]
+        } ?? [])
+        context["ntsTrustedCerts"] = .list(s.nts.trustedCerts.map { [.string($0)] } ?? [])
         if let stratum = s.localStratum { context["localStratum"] = .string(String(stratum)) }
         return .object(context)
     }

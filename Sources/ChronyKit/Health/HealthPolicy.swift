@@ -4,8 +4,11 @@
 /// - relay: synchronised to a source (leap not `Not synchronised`, a selected `*` source);
 ///   `degraded` when it serves only its local clock (LOCAL_STRATUM) or its estimated error
 ///   (|offset| + root distance) exceeds the threshold;
-/// - gateway: at least NTP_MIN_SOURCES relays reachable and not falsetickers, a selected
+/// - gateway: at least NTP_MIN_SOURCES relays reachable, not falsetickers and (with NTS)
+///   authenticated, a selected
 ///   source, |offset| and root distance under the thresholds; falsetickers are named;
+/// - both: an NTS source whose key establishment fails (authdata: no cookies after an
+///   attempt) is named and makes the node `degraded`;
 /// - both: within the start grace, "not yet synchronised" is `starting`; a served-time check
 ///   that got no usable answer from the node's own port makes it `unhealthy`.
 public struct HealthPolicy: Sendable {
@@ -49,7 +52,12 @@ public struct HealthPolicy: Sendable {
         let servers = sources.filter(\.isNetworkSource)
         let reachable = servers.filter(\.isReachable)
         let falsetickers = servers.filter { $0.state == .falseticker }
-        let usable = reachable.filter { $0.state != .falseticker && $0.state != .unusable }
+        // An NTS source whose key establishment fails is not authenticated: never counted.
+        let ntsFailing = (reports.authdata ?? []).filter(\.ntsKeyEstablishmentFailing)
+        let ntsFailingNames = Set(ntsFailing.map(\.name))
+        let usable = reachable.filter {
+            $0.state != .falseticker && $0.state != .unusable && !ntsFailingNames.contains($0.name)
+        }
         let selected = sources.first { $0.state == .selected }
         let onLocalClock = tracking.referenceID.rawValue == Self.localReferenceID
         let synchronised = tracking.leapStatus != .notSynchronised && (selected != nil || onLocalClock)
@@ -73,6 +81,10 @@ public struct HealthPolicy: Sendable {
         }
         if !falsetickers.isEmpty {
             worsen(.degraded, "falseticker\(falsetickers.count == 1 ? "" : "s"): " + falsetickers.map(\.name).joined(separator: ", "))
+        }
+        if !ntsFailing.isEmpty {
+            let names = ntsFailing.map { "\($0.name) (\($0.keyEstablishmentAttempts) attempt\($0.keyEstablishmentAttempts == 1 ? "" : "s"), no cookies)" }
+            worsen(.degraded, "NTS key establishment failing, not authenticated and not counted: " + names.joined(separator: ", "))
         }
 
         if synchronised && !onLocalClock {

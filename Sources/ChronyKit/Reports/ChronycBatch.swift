@@ -1,9 +1,10 @@
 /// Several reports read by one `chronyc -c -m` run, and the split of its output back into
-/// reports. chronyc -m prints the reports one after another with no separator, and four of
+/// reports. chronyc -m prints the reports one after another with no separator, and six of
 /// them have a line per source or client (possibly none); so after each such report that is
 /// not the last, the batch asks for `tracking` once more. A tracking line (8 hex digits, 14
-/// or more fields) cannot be a line of sources, sourcestats, ntpdata or clients (those start
-/// with a mode character or an address), so it marks where the report before it ends.
+/// or more fields) cannot be a line of sources, sourcestats, ntpdata, clients, authdata or
+/// selectdata (those start with a mode or state character or an address, and authdata has 10
+/// fields), so it marks where the report before it ends.
 public struct ChronycBatch: Sendable, Equatable {
     /// One command of the run.
     struct Step: Sendable, Equatable {

@@ -161,6 +161,40 @@ public enum ChronycText {
         header(clientsHeader) + clients.map(clientLine).joined()
     }
 
+    /// The `authdata` header (without `-v`).
+    public static let authDataHeader = "Name/IP address             Mode KeyID Type KLen Last Atmp  NAK Cook CLen"
+    /// The `selectdata` header (without `-v`).
+    public static let selectDataHeader = "S Name/IP Address        Auth COpts EOpts Last Score     Interval  Leap"
+
+    /// One `chronyc -n authdata` line: `%-27s %4s %5U %4d %4d %I %4d %4d %4d %4d`.
+    public static func authDataLine(_ a: AuthDataReport) -> String {
+        var out = CFormat.left(a.name, 27) + " " + CFormat.right(a.mode.chronycWord, 4) + " " + CFormat.int(a.keyID, 5)
+        out += " " + CFormat.int(a.keyType, 4) + " " + CFormat.int(a.keyLength, 4) + " " + ChronyUnits.interval(a.lastKeyEstablishment)
+        out += " " + CFormat.int(a.keyEstablishmentAttempts, 4) + " " + CFormat.int(a.naks, 4)
+        out += " " + CFormat.int(a.cookies, 4) + " " + CFormat.int(a.cookieLength, 4) + "\n"
+        return out
+    }
+
+    /// `chronyc -n authdata`.
+    public static func authData(_ data: [AuthDataReport]) -> String {
+        header(authDataHeader) + data.map(authDataLine).joined()
+    }
+
+    /// One `chronyc -n selectdata` line:
+    /// `%c %-25s %c %c%c%c%c%c %c%c%c%c%c %I %5.1f %+S %+S  %1L`.
+    public static func selectDataLine(_ s: SelectDataReport) -> String {
+        var out = s.state + " " + CFormat.left(s.name, 25) + " " + (s.authenticated ? "Y" : "N")
+        out += " " + s.configuredOptions + " " + s.effectiveOptions + " " + ChronyUnits.interval(s.lastSample)
+        out += " " + ChronyUnits.format("%5.1f", s.score) + " " + ChronyUnits.seconds(s.lowLimit, signed: true)
+        out += " " + ChronyUnits.seconds(s.highLimit, signed: true) + "  " + s.leapStatus.chronycLetter + "\n"
+        return out
+    }
+
+    /// `chronyc -n selectdata`.
+    public static func selectData(_ data: [SelectDataReport]) -> String {
+        header(selectDataHeader) + data.map(selectDataLine).joined()
+    }
+
     /// The report `kind` of `set` as `chronyc -n KIND` prints it; nil when the set lacks it.
     public static func render(_ kind: ReportKind, of set: ReportSet) -> String? {
         switch kind {
@@ -171,6 +205,8 @@ public enum ChronycText {
         case .activity: return set.activity.map(activity)
         case .ntpdata: return set.ntpdata.map { ntpData($0) }
         case .clients: return set.clients.map(clients)
+        case .authdata: return set.authdata.map(authData)
+        case .selectdata: return set.selectdata.map(selectData)
         }
     }
 }

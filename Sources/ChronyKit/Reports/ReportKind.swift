@@ -7,6 +7,8 @@ public enum ReportKind: String, Sendable, CaseIterable, Codable, Hashable {
     case activity
     case ntpdata
     case clients
+    case authdata
+    case selectdata
 
     /// The chronyc command word (`chronyc -c WORD`).
     public var command: String { rawValue }
@@ -16,7 +18,7 @@ public enum ReportKind: String, Sendable, CaseIterable, Codable, Hashable {
     public var isSingleLine: Bool {
         switch self {
         case .tracking, .serverstats, .activity: return true
-        case .sources, .sourcestats, .ntpdata, .clients: return false
+        case .sources, .sourcestats, .ntpdata, .clients, .authdata, .selectdata: return false
         }
     }
 
@@ -24,7 +26,7 @@ public enum ReportKind: String, Sendable, CaseIterable, Codable, Hashable {
     /// authorised` over UDP).
     public var needsUnixSocket: Bool {
         switch self {
-        case .serverstats, .ntpdata, .clients: return true
+        case .serverstats, .ntpdata, .clients, .authdata, .selectdata: return true
         case .tracking, .sources, .sourcestats, .activity: return false
         }
     }

@@ -9,10 +9,13 @@ public struct ReportSet: Sendable, Equatable, Codable {
     public var activity: ActivityReport?
     public var ntpdata: [NTPDataReport]?
     public var clients: [ClientReport]?
+    public var authdata: [AuthDataReport]?
+    public var selectdata: [SelectDataReport]?
 
     public init(tracking: TrackingReport? = nil, sources: [SourceReport]? = nil,
                 sourcestats: [SourceStatsReport]? = nil, serverstats: ServerStatsReport? = nil,
-                activity: ActivityReport? = nil, ntpdata: [NTPDataReport]? = nil, clients: [ClientReport]? = nil) {
+                activity: ActivityReport? = nil, ntpdata: [NTPDataReport]? = nil, clients: [ClientReport]? = nil,
+                authdata: [AuthDataReport]? = nil, selectdata: [SelectDataReport]? = nil) {
         self.tracking = tracking
         self.sources = sources
         self.sourcestats = sourcestats
@@ -20,6 +23,8 @@ public struct ReportSet: Sendable, Equatable, Codable {
         self.activity = activity
         self.ntpdata = ntpdata
         self.clients = clients
+        self.authdata = authdata
+        self.selectdata = selectdata
     }
 
     /// The reports present, in `ReportKind` order.
@@ -36,6 +41,8 @@ public struct ReportSet: Sendable, Equatable, Codable {
         case .activity: return activity != nil
         case .ntpdata: return ntpdata != nil
         case .clients: return clients != nil
+        case .authdata: return authdata != nil
+        case .selectdata: return selectdata != nil
         }
     }
 
@@ -63,6 +70,8 @@ public struct ReportSet: Sendable, Equatable, Codable {
         case .sourcestats: sourcestats = try Self.parseLines(lines, SourceStatsReport.parse)
         case .ntpdata: ntpdata = try Self.parseLines(lines, NTPDataReport.parse)
         case .clients: clients = try Self.parseLines(lines, ClientReport.parse)
+        case .authdata: authdata = try Self.parseLines(lines, AuthDataReport.parse)
+        case .selectdata: selectdata = try Self.parseLines(lines, SelectDataReport.parse)
         default: break
         }
     }

@@ -4,6 +4,8 @@ public struct ChronySettings: Sendable, Equatable {
     public var role: Role
     public var servers: [NTPSource]
     public var enableNTS: Bool
+    /// NTS: what this node serves and what its NTS sources are verified against.
+    public var nts: NTSSettings
     public var allow: AllowList
     public var port: UInt16
     public var minPoll: Int
@@ -49,6 +51,7 @@ public struct ChronySettings: Sendable, Equatable {
         }
 
         let enableNTS = try v.bool(.enableNTS) ?? false
+        let nts = try NTSSettings.resolve(v)
         let allow: AllowList
         if let raw = source.raw(.allow) {
             if raw.value.lowercased() == "all" {
@@ -80,7 +83,7 @@ public struct ChronySettings: Sendable, Equatable {
             stateDirectory: try v.ownedDirectory(.stateDirectory) ?? "/var/lib/chrony",
             confDirectory: try v.path(.confDirectory) ?? "/etc/chrony/conf.d")
         return ChronySettings(
-            role: role, servers: servers, enableNTS: enableNTS, allow: allow, port: port,
+            role: role, servers: servers, enableNTS: enableNTS, nts: nts, allow: allow, port: port,
             minPoll: minPoll, maxPoll: maxPoll, minSources: minSources, localStratum: localStratum,
             clockControl: clockControl, noClientLog: noClientLog, logLevel: logLevel, paths: paths,
             templateDirectory: try v.path(.templateDirectory),

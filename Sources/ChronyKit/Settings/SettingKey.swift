@@ -97,9 +97,22 @@ extension SettingKey {
         "CHRONYC_PATH", flag: "chronyc", default: "chronyc from PATH, /usr/bin/chronyc",
         help: "The chronyc executable.")
 
+    public static let ntsServerCert = SettingKey(
+        "NTS_SERVER_CERT", flag: "nts-server-cert", default: "off",
+        help: "PEM certificate (chain) this node serves NTS with; needs NTS_SERVER_KEY. Then NTS-KE is served on TCP NTS_PORT.")
+    public static let ntsServerKey = SettingKey(
+        "NTS_SERVER_KEY", flag: "nts-server-key", default: "off",
+        help: "PEM private key of NTS_SERVER_CERT; readable by chronyd's user (CHRONY_USER), directories included.")
+    public static let ntsPort = SettingKey(
+        "NTS_PORT", flag: "nts-port", default: "4460",
+        help: "TCP port of NTS key establishment: served with NTS_SERVER_CERT, and asked of the sources when ENABLE_NTS is on.")
+    public static let ntsTrustedCerts = SettingKey(
+        "NTS_TRUSTED_CERTS", flag: "nts-trusted-certs", default: "the system's CAs only",
+        help: "A PEM CA file, or a directory of them, that NTS sources are verified against besides the system's (chrony's ntstrustedcerts).")
+
     /// Every setting the configuration of chrony reads, in the order documented.
     public static let chronySettings: [SettingKey] = [
-        .role, .servers, .enableNTS, .allow, .port, .minPoll, .maxPoll, .minSources, .localStratum,
+        .role, .servers, .enableNTS, .ntsServerCert, .ntsServerKey, .ntsPort, .ntsTrustedCerts, .allow, .port, .minPoll, .maxPoll, .minSources, .localStratum,
         .clockControl, .noClientLog, .logLevel, .chronyConf, .runDirectory, .stateDirectory,
         .confDirectory, .templateDirectory, .chronydPath, .chronycPath,
     ]

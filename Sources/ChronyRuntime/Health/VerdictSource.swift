@@ -49,7 +49,7 @@ public enum VerdictSource {
         } catch {
             let reports: Result<ReportSet, ChronycError>
             do throws(ChronycError) {
-                reports = .success(try ChronycClient(settings: settings, timeout: timeout).fetch([.tracking, .sources]))
+                reports = .success(try ChronycClient(settings: settings, timeout: timeout).fetch([.tracking, .sources, .authdata]))
             } catch {
                 reports = .failure(error)
             }

@@ -18,6 +18,8 @@ public final class ChronyMetrics: Sendable {
     public let registry = PrometheusCollectorRegistry()
     private let perSource = Mutex<[String: [Gauge]]>([:])
     private let trackingInfo = Mutex<Gauge?>(nil)
+    /// The per-source NTS gauges of the last poll (ChronyMetrics+NTS.swift).
+    let ntsGauges = Mutex<[Gauge]>([])
     private let serverCounters = Mutex<[String: (counter: Counter, last: UInt64)]>([:])
     private let up: Gauge
     private let restarts: Counter
@@ -76,6 +78,7 @@ public final class ChronyMetrics: Sendable {
         if let tracking = reports.tracking { record(tracking) }
         recordSources(reports.sources ?? [], stats: reports.sourcestats ?? [], ntpdata: reports.ntpdata)
         if let serverstats = reports.serverstats { record(serverstats) }
+        if let authdata = reports.authdata { recordNTS(authdata) }
     }
 
     /// Counts one chronyd restart.

@@ -26,7 +26,7 @@ public protocol ChronydObserver: Sendable {
     func observe() async -> ChronydReading
 }
 
-/// Polls chronyd with one `chronyc -c -m tracking sources sourcestats serverstats ntpdata` through
+/// Polls chronyd with one `chronyc -c -m tracking sources sourcestats serverstats authdata ntpdata` through
 /// `ChronycClient` and, when asked to, sends one NTP request to the node's own serving port
 /// (what a client would get), as `BlockingWork` (both block; they must not hold a Swift
 /// concurrency thread).
@@ -38,7 +38,8 @@ public struct ChronycObserver: ChronydObserver {
     public let upkeep: SourceUpkeep?
 
     /// The reports one poll reads: the state machine's, the health policy's and /metrics'.
-    public static let reports: [ReportKind] = [.tracking, .sources, .sourcestats, .serverstats]
+    /// authdata names NTS sources whose key establishment fails (health, metrics).
+    public static let reports: [ReportKind] = [.tracking, .sources, .sourcestats, .serverstats, .authdata]
     /// What a poll asks for first: the above plus ntpdata (through the Unix socket like
     /// serverstats), for chrony_exporter's `chrony_sources_peer_*`. chronyc asks ntpdata
     /// source by source and `-m` stops at the first refusal; should chronyd refuse one (a

@@ -11,7 +11,7 @@ public struct RunPlan: Sendable {
     public let command: ChronydCommand
 
     /// Validates every input first — settings (chrony, supervision and health), the chrony
-    /// user, the executables, the rendered chrony.conf (by chronyd's own parser,
+    /// user, the NTS files (`NTSFileCheck`), the executables, the rendered chrony.conf (by chronyd's own parser,
     /// `chronyd -x -p`), the run and state directories (`RuntimeDirectories.check`) — and
     /// throws the first error (exit 78) with nothing written or started. Then writes
     /// chrony.conf and prepares the run and state directories.
@@ -20,6 +20,7 @@ public struct RunPlan: Sendable {
         let supervision = try SupervisionSettings.resolve(source)
         let health = try HealthSettings.resolve(source)
         let account = try ChronyAccount.resolve(configured: supervision.chronyUser)
+        try NTSFileCheck.check(chrony.nts, source: source, account: account)
         let chronyd = try Executables.require(Executables.chronyd(chrony), key: .chronydPath, name: "chronyd", source: source)
         let chronyc = try Executables.require(Executables.chronyc(chrony), key: .chronycPath, name: "chronyc", source: source)
         let text = try ConfigWriter.render(chrony)

@@ -38,7 +38,7 @@ import TestSupport
         // Cut after every comma: each prefix lacks a field the report needs.
         let commas = line.indices.filter { line[$0] == "," }
         let minimum = [ReportKind.tracking: 14, .sources: 10, .sourcestats: 8, .serverstats: 11, .activity: 5,
-                       .ntpdata: 34, .clients: 10][kind]!
+                       .ntpdata: 34, .clients: 10, .authdata: 10, .selectdata: 18][kind]!
         for comma in commas {
             let prefix = String(line[..<comma])
             let fieldCount = prefix.split(separator: ",", omittingEmptySubsequences: false).count
@@ -122,6 +122,13 @@ import TestSupport
         (.ntpdata, 28, "tx_timestamping", "Software"),
         (.clients, 3, "ntp_interval", "128"),
         (.clients, 1, "ntp_packets", "4294967296"),
+        (.authdata, 1, "mode", "TLS"),
+        (.authdata, 8, "cookies", "65536"),
+        (.authdata, 0, "name", ""),
+        (.selectdata, 0, "state", "!"),
+        (.selectdata, 2, "authenticated", "yes"),
+        (.selectdata, 5, "configured_options[3]", "R"),
+        (.selectdata, 17, "leap_status", "?"),
     ] as [(ReportKind, Int, String, String)])
     func badValuesAreRefused(_ kind: ReportKind, _ index: Int, _ name: String, _ value: String) throws {
         let line = with(kind, field: index, value)

@@ -1,0 +1,228 @@
+#!/usr/bin/env bash
+# The stand's NTS test: builds the real image and starts the real stand with NTS
+# (docker-compose.yaml + docker-compose.nts.yaml, certificates by scripts/lib/nts.sh) on
+# podman, with the local reference of Tests/Container/docker-compose.test.yaml instead of a
+# public upstream, and an impostor relay (Tests/Container/docker-compose.nts-test.yaml) whose
+# certificate another CA signed. No public server is contacted; every chronyd runs with -x.
+#
+# It checks that:
+#   - bad NTS settings (a certificate without its key, a missing key file, a key chronyd's
+#     user cannot read, a file that is no PEM) exit 78 naming the variable and start nothing;
+#   - every real relay is authenticated at the gateway (authdata: Mode NTS, cookies), and
+#     `chronyvisor status authdata|selectdata` prints what `chronyc -n` prints, byte for byte;
+#   - the impostor is refused (NTS-KE fails, no cookies) while the gateway stays healthy on
+#     the three relays, and its health and /metrics name the impostor;
+#   - a client chronyd on the host (-x, its own directories, no server port) synchronises to
+#     the gateway over NTS through the published ports (TCP 4460 for NTS-KE, UDP 123).
+# It removes all it started: containers, network, podman's API service and health loop,
+# netavark's chains and ip_forward as they were, the host client (by pid), the CAs.
+# Usage: scripts/nts-test.sh   (scripts/test.sh runs it; CHRONYVISOR_SKIP_NTS_TEST=1 skips it there)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SCRIPT_NAME=nts-test
+. scripts/lib/common.sh
+. scripts/lib/podman-install.sh
+. scripts/lib/engine.sh
+. scripts/lib/image.sh
+. scripts/lib/stand.sh
+. scripts/lib/nts.sh
+
+PROJECT=chronyvisor-nts-test
+COMPOSE_ARGS=(-f docker-compose.yaml -f Tests/Container/docker-compose.test.yaml)
+export CHRONYVISOR_ENGINE=podman
+export CHRONYVISOR_IMAGE=$IMAGE
+export NTP_UPSTREAM=ntp-reference RELAY_LOCAL_STRATUM= GATEWAY_MIN_SOURCES=2
+# The gateway on a loopback address of its own: UDP 123 and TCP 4460 there.
+export NTP_HOST_ADDRESS=${CHRONYVISOR_NTS_TEST_ADDRESS:-127.0.0.124} NTP_HOST_PORT=123 NTS_HOST_PORT=4460
+RELAYS=(chrony-local1 chrony-local2 chrony-local3)
+LIMIT=${CHRONYVISOR_TEST_WAIT:-240}
+
+work=$(mktemp -d /tmp/chronyvisor-nts-test.XXXXXX)
+chmod 0700 "$work"
+export STAND_NTS_DIR=$work/stand IMPOSTOR_NTS_DIR=$work/impostor
+
+test_started=$(now)
+passed=0
+timings=()
+client_pid=""
+ok() { passed=$((passed + 1)); printf 'ok %d - %s\n' "$passed" "$*"; }
+fail() {
+  printf 'not ok - %s\n' "$*" >&2
+  stand_dump_logs "$PROJECT" 2>&1 | sed 's/^/# /' >&2
+  [ -f "$work/client/log" ] && sed 's/^/# host client: /' "$work/client/log" >&2
+  exit 1
+}
+# Waits until the command succeeds, up to LIMIT seconds: until_ok WHAT COMMAND...
+until_ok() {
+  local what=$1 t0; shift; t0=$(now)
+  until "$@"; do
+    awk -v a="$(since "$t0")" -v l="$LIMIT" 'BEGIN { exit !(a > l) }' && fail "$what: not after $LIMIT s"
+    sleep 1
+  done
+}
+
+started_here=0
+cleanup() {
+  local rc=$?
+  if [ -n "$client_pid" ]; then kill "$client_pid" 2>/dev/null || true; wait "$client_pid" 2>/dev/null || true; fi
+  if [ "$started_here" = 1 ]; then
+    compose --profile demo down --remove-orphans --timeout 15 >/dev/null 2>&1 || true
+    engine_teardown "$PROJECT"
+    if podman network exists "${PROJECT}_ntp_network" 2>/dev/null; then
+      say "warning: network ${PROJECT}_ntp_network is still there"; rc=1
+    fi
+  fi
+  rm -rf "$work"
+  if [ "$rc" = 0 ]; then
+    say "passed $passed checks in $(since "$test_started") s (${timings[*]})"
+  else
+    say "FAILED after $(since "$test_started") s"
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---- preparation ------------------------------------------------------------------------
+is_debian_family && is_root && bash scripts/install-deps.sh
+have openssl || die "openssl is needed; scripts/install-deps.sh installs it"
+chronyd=$(command -v chronyd || echo /usr/sbin/chronyd)
+[ -x "$chronyd" ] || die "chronyd is needed for the host client; scripts/install-deps.sh installs it"
+engine_choose
+for c in ntp-reference "${RELAYS[@]}" chrony-impostor chrony-main ntp-user; do
+  podman container exists "$c" && die "a container named $c exists already (a stand from scripts/run.sh?): remove it first (scripts/down.sh)"
+done
+host_port_free "$NTP_HOST_ADDRESS" "$NTP_HOST_PORT" \
+  || die "UDP $NTP_HOST_ADDRESS:$NTP_HOST_PORT is in use: set CHRONYVISOR_NTS_TEST_ADDRESS to a free 127.x.y.z"
+
+# The stand's CA and certificates, as run.sh makes them; the impostor's from another CA.
+t=$(now)
+nts_stand_prepare
+COMPOSE_ARGS+=(-f Tests/Container/docker-compose.nts-test.yaml)
+nts_make_ca "$IMPOSTOR_NTS_DIR"
+nts_make_cert "$IMPOSTOR_NTS_DIR" "$IMPOSTOR_NTS_DIR/ca" chrony-impostor chrony-impostor
+[ ! -e "$STAND_NTS_DIR/chrony-main/ca.key" ] || fail "a CA key next to a node's certificate"
+timings+=("certificates $(since "$t") s")
+
+started_here=1
+engine_setup "$PROJECT"
+t=$(now); base_image_ensure; timings+=("base image $(since "$t") s")
+t=$(now); image_build; timings+=("image build $(since "$t") s")
+
+# ---- bad NTS settings: exit 78 naming the variable, nothing started -----------------------
+node=$STAND_NTS_DIR/chrony-local1
+mkdir -p "$work/private"; cp "$node/key.pem" "$work/private/key.pem"; chmod 0600 "$work/private/key.pem"
+bad_setting() {   # EXPECTED_NAME WHAT PODMAN_ARGS...
+  local name=$1 what=$2; shift 2
+  local out rc=0
+  out=$(podman run --rm --network none --no-healthcheck --cap-drop ALL --cap-add SETUID,SETGID,CHOWN,DAC_OVERRIDE,KILL --read-only \
+    --tmpfs /run --tmpfs /var/lib/chrony --tmpfs /tmp -v "$node:/etc/chronyvisor/nts/node:ro" \
+    -e NTP_SERVERS=127.0.0.1 "$@" "$IMAGE" 2>&1) || rc=$?
+  [ "$rc" = 78 ] || fail "$what: exit status $rc, expected 78: $out"
+  [ "$(printf '%s\n' "$out" | grep -c .)" = 1 ] || fail "$what: expected one line, got: $out"
+  grep -q "$name" <<< "$out" || fail "$what: the error does not name $name: $out"
+  grep -qi "chronyd started" <<< "$out" && fail "$what: chronyd was started: $out"
+  ok "$what: exit 78, one line naming $name: $out"
+}
+bad_setting NTS_SERVER_KEY "a certificate without its key" -e NTS_SERVER_CERT=/etc/chronyvisor/nts/node/cert.pem
+bad_setting NTS_SERVER_KEY "a key file that does not exist" -e NTS_SERVER_CERT=/etc/chronyvisor/nts/node/cert.pem \
+  -e NTS_SERVER_KEY=/etc/chronyvisor/nts/node/missing.pem
+bad_setting NTS_SERVER_KEY "a key _chrony cannot read (0600 root)" -e NTS_SERVER_CERT=/etc/chronyvisor/nts/node/cert.pem \
+  -e NTS_SERVER_KEY=/etc/chronyvisor/private/key.pem -v "$work/private:/etc/chronyvisor/private:ro"
+bad_setting NTS_SERVER_CERT "a certificate that is no PEM" -e NTS_SERVER_CERT=/etc/hostname \
+  -e NTS_SERVER_KEY=/etc/chronyvisor/nts/node/key.pem
+bad_setting NTS_TRUSTED_CERTS "trusted certificates that do not exist" -e NTS_TRUSTED_CERTS=/etc/chronyvisor/nts/ca.pem
+
+# ---- the stand with NTS: every service healthy --------------------------------------------
+t=$(now)
+stand_up "$PROJECT" "$LIMIT" || fail "the NTS stand did not become healthy"
+timings+=("up to healthy $(since "$t") s")
+ok "the NTS stand is healthy ($(since "$t") s): reference, three relays and the impostor serving NTS, the gateway, the demo client"
+
+ip_of() { podman inspect --format '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' "$1"; }
+impostor_ip=$(ip_of chrony-impostor)
+
+# ---- every relay authenticated at the gateway ---------------------------------------------
+# chronyc -c authdata: address,mode,keyid,type,klen,last,attempts,nak,cookies,clen
+relays_authenticated() {
+  local r ip line
+  for r in "${RELAYS[@]}"; do
+    ip=$(ip_of "$r")
+    line=$(podman exec chrony-main chronyc -c -n authdata | grep "^$ip,") || return 1
+    [ "$(cut -d, -f2 <<< "$line")" = NTS ] && [ "$(cut -d, -f9 <<< "$line")" -gt 0 ] || return 1
+  done
+}
+until_ok "every relay authenticated at the gateway (authdata Mode NTS with cookies)" relays_authenticated
+ok "every relay is authenticated at the gateway: $(podman exec chrony-main chronyc -c -n authdata | grep -v "^$impostor_ip," | cut -d, -f1,2,9 | tr '\n' ' ')(address,mode,cookies)"
+
+# ---- status authdata / selectdata: byte for byte chronyc -n ---------------------------------
+same_as_chronyc() {   # REPORT: two chronyc reads around ours, equal to each other and to ours
+  local a ours b
+  a=$(podman exec chrony-main chronyc -n "$1"); ours=$(podman exec chrony-main chronyvisor status "$1")
+  b=$(podman exec chrony-main chronyc -n "$1")
+  [ "$a" = "$b" ] && [ "$ours" = "$a" ]
+}
+for report in authdata selectdata; do
+  until_ok "chronyvisor status $report equal to chronyc -n $report" same_as_chronyc "$report"
+  json=$(podman exec chrony-main chronyvisor status "$report" --json)
+  python3 -c 'import json, sys; d = json.load(sys.stdin); assert len(d[sys.argv[1]]) == 4, d' "$report" <<< "$json" \
+    || fail "status $report --json: expected the four sources: $json"
+  ok "chronyvisor status $report is byte for byte chronyc -n $report; --json lists the four sources"
+done
+
+# ---- the impostor: refused, named, the gateway healthy --------------------------------------
+impostor_refused() {
+  local line; line=$(podman exec chrony-main chronyc -c -n authdata | grep "^$impostor_ip,") || return 1
+  # Mode NTS, no cookies, at least one key establishment attempt.
+  [ "$(cut -d, -f2 <<< "$line")" = NTS ] && [ "$(cut -d, -f9 <<< "$line")" = 0 ] && [ "$(cut -d, -f7 <<< "$line")" -ge 1 ]
+}
+until_ok "the impostor refused (authdata: NTS, no cookies, attempts)" impostor_refused
+reach=$(podman exec chrony-main chronyc -c -n sources | awk -F, -v a="$impostor_ip" '$3 == a { print $6 }')
+[ "$reach" = 0 ] || fail "the gateway took samples from the impostor (reach $reach)"
+podman logs chrony-main 2>&1 | grep -q "TLS handshake with $impostor_ip.*failed" \
+  || fail "the gateway's chronyd did not log a failed TLS handshake with the impostor"
+ok "the impostor ($impostor_ip, certificate from another CA) is refused: NTS-KE fails, no cookies, never sampled (reach 0)"
+
+health=$(podman exec chrony-main chronyvisor health 2>&1) || fail "the gateway's health check fails with the impostor: $health"
+grep -q "NTS key establishment failing.*$impostor_ip" <<< "$health" || fail "the gateway's health does not name the impostor: $health"
+[ "$(service_state chrony-main)" = healthy ] || fail "the gateway is $(service_state chrony-main) with the impostor"
+ok "the gateway stays healthy on its three relays and names the impostor: $health"
+
+# /metrics listens on the container's loopback: asked from inside, with bash's /dev/tcp.
+metrics=$(podman exec chrony-main timeout 10 bash -c 'exec 3<>/dev/tcp/127.0.0.1/9123; printf "GET /metrics HTTP/1.0\r\nHost: x\r\nConnection: close\r\n\r\n" >&3; cat <&3' || true)
+grep -q "^chronyvisor_nts_source_key_establishment_failing{source_address=\"$impostor_ip\"} 1" <<< "$metrics" \
+  || fail "/metrics: no chronyvisor_nts_source_key_establishment_failing 1 for the impostor: $(grep nts_source <<< "$metrics")"
+for r in "${RELAYS[@]}"; do
+  grep -q "^chronyvisor_nts_source_authenticated{source_address=\"$(ip_of "$r")\"} 1" <<< "$metrics" \
+    || fail "/metrics: $r is not chronyvisor_nts_source_authenticated 1: $(grep nts_source <<< "$metrics")"
+done
+ok "/metrics: chronyvisor_nts_source_authenticated 1 for each relay, key_establishment_failing 1 for the impostor"
+
+# ---- a host client over NTS through the published ports ------------------------------------
+mkdir -m 0700 "$work/client"
+cat > "$work/client/chrony.conf" <<CONF
+server $NTP_HOST_ADDRESS iburst nts minpoll -2 maxpoll 0
+ntstrustedcerts $STAND_NTS_DIR/ca/ca.pem
+ntsdumpdir $work/client
+port 0
+cmdport 0
+bindcmdaddress $work/client/chronyd.sock
+pidfile $work/client/chronyd.pid
+CONF
+t=$(now)
+"$chronyd" -x -d -u root -f "$work/client/chrony.conf" > "$work/client/log" 2>&1 &
+client_pid=$!
+hc() { chronyc -h "$work/client/chronyd.sock" -c -n "$@"; }
+client_synchronised() {
+  kill -0 "$client_pid" 2>/dev/null || fail "the host client chronyd exited"
+  local auth src
+  auth=$(hc authdata 2>/dev/null) && src=$(hc sources 2>/dev/null) || return 1
+  [ "$(cut -d, -f2 <<< "$auth")" = NTS ] && [ "$(cut -d, -f9 <<< "$auth")" -gt 0 ] \
+    && [ "$(cut -d, -f2 <<< "$src")" = "*" ] && [ "$(hc tracking | cut -d, -f14)" = Normal ]
+}
+until_ok "the host client synchronised to the gateway over NTS" client_synchronised
+took=$(since "$t")
+stratum=$(hc tracking | cut -d, -f3)
+ok "a host chronyd (-x) synchronised to the gateway over NTS via $NTP_HOST_ADDRESS (TCP $NTS_HOST_PORT, UDP $NTP_HOST_PORT) in $took s: $(hc authdata | cut -d, -f1,2,9), stratum $stratum"
+timings+=("host client synchronised ${took} s")
+kill "$client_pid"; wait "$client_pid" 2>/dev/null || true; client_pid=""
