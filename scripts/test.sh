@@ -20,3 +20,10 @@ swift test --skip-build "$@"
 if [ -x scripts/container-test.sh ] && [ "${CHRONYVISOR_SKIP_CONTAINER_TEST:-0}" != 1 ]; then
   scripts/container-test.sh
 fi
+
+# The shipped systemd unit under a real systemd (PID 1 in a podman container).
+if [ -x scripts/systemd-test.sh ] && [ "${CHRONYVISOR_SKIP_SYSTEMD_TEST:-0}" != 1 ]; then
+  systemd_test_started=$(date +%s)
+  scripts/systemd-test.sh
+  echo "test.sh: systemd test took $(( $(date +%s) - systemd_test_started )) s"
+fi
