@@ -8,13 +8,15 @@ struct ConfigCommand: AsyncParsableCommand {
         commandName: "config",
         abstract: "Print the chrony.conf that `chronyvisor run` would write.",
         discussion: """
-            Validates every setting first: a bad value exits with status 78 and one line \
-            naming the variable or flag. With --check the rendered file is also handed to \
+            Validates every setting `run` reads first (chrony, supervision and health \
+            settings): a bad value exits with status 78 and one line naming the variable or \
+            flag. With --check the rendered file is also handed to \
             the installed chronyd's own parser (chronyd -p), and chronyd's complaint, if any, \
             is printed with status 78.
             """)
 
     @OptionGroup var settings: SettingsOptions
+    @OptionGroup var healthOptions: HealthOptions
 
     @Flag(help: "Also check the file with the installed chronyd's parser (chronyd -x -p -f FILE).")
     var check = false
@@ -25,9 +27,15 @@ struct ConfigCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingFailures {
             let resolved = try settings.resolve()
+            // Not needed to render, but `run` would refuse them: so does `config`.
+            let source = healthOptions.source(over: settings.source)
+            _ = try SupervisionSettings.resolve(source)
+            _ = try HealthSettings.resolve(source)
             let text = try ConfigWriter.render(resolved)
             if check {
-                try ConfigWriter.checkWithChronyd(text, settings: resolved)
+                let chronyd = try Executables.require(Executables.chronyd(resolved), key: .chronydPath,
+                                                      name: "chronyd", source: source)
+                try ConfigWriter.checkWithChronyd(text, chronyd: chronyd)
             }
             if write {
                 try ConfigWriter.write(text, to: resolved.paths.configFile)

@@ -20,6 +20,11 @@ struct HealthOptions: ParsableArguments {
 
     /// Validated health settings from these flags layered over `base`'s flags and environment.
     func resolve(_ base: SettingsSource) throws(SettingError) -> HealthSettings {
-        try HealthSettings.resolve(base.adding(flags: flagValues))
+        try HealthSettings.resolve(source(over: base))
+    }
+
+    /// These flags layered over `base`'s flags and environment.
+    func source(over base: SettingsSource) -> SettingsSource {
+        base.adding(flags: flagValues)
     }
 }

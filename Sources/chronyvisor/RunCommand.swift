@@ -35,8 +35,8 @@ struct RunCommand: AsyncParsableCommand {
 
         try await reportingFailures {
             let environment = ProcessInfo.processInfo.environment
-            let plan = try RunPlan.prepare(settings.source, environment: environment)
-            let health = try healthOptions.resolve(settings.source)
+            let plan = try RunPlan.prepare(healthOptions.source(over: settings.source), environment: environment)
+            let health = plan.health
             let notifier = SystemdNotifier(environment: environment)
             logger.info("chronyvisor starting", metadata: [
                 "version": "\(ChronyvisorVersion.current)", "role": "\(plan.chrony.role.rawValue)",

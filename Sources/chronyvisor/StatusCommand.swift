@@ -90,17 +90,17 @@ struct StatusCommand: AsyncParsableCommand {
         }
         guard let data else { throw InputError(path: path, reason: "cannot be read") }
         guard let text = String(data: data, encoding: .utf8) else {
-            throw InputError(path: path, reason: "is not UTF-8 text")
+            // Read fine, but cannot be chronyc's output (which is ASCII): bad data, not no input.
+            throw InputError(path: path, reason: "is not valid chronyc output (not UTF-8 text)", exitCode: ExitStatus.dataError)
         }
         return text
     }
 }
 
-/// A --from file that cannot be read.
+/// A --from file that cannot be read (EX_NOINPUT, 66) or is not text (EX_DATAERR, 65).
 struct InputError: ReportableError {
     let path: String
     let reason: String
+    var exitCode: Int32 = 66
     var description: String { "--from \(path == "-" ? "stdin" : path) \(reason): expected saved `chronyc -c REPORT` output" }
-    /// EX_NOINPUT.
-    var exitCode: Int32 { 66 }
 }

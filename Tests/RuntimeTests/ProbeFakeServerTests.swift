@@ -39,6 +39,20 @@ import Testing
         #expect(outcome.dropped == [.zeroTransmit])
     }
 
+    @Test func aTransmitTimeBeforeTheReceiveTimeIsDropped() throws {
+        // An hour between T3 and T2 the wrong way round would be a 3,600 s delay taken as good.
+        let server = try FakeNTPServer { request in
+            [FakeNTPServer.reply(to: request) { $0.transmitTime = NTPTimestamp(rawValue: $0.receiveTime.rawValue &- (3600 << 32)) }]
+        }
+        let outcome = try NTPClient.loopback(port: server.port).exchange()
+        #expect(outcome.sample == nil)
+        #expect(outcome.dropped == [.transmitBeforeReceive])
+        let run = try runChronyvisor(["probe", "127.0.0.1", "--port", String(server.port), "--count", "1",
+                                      "--interval", "0", "--timeout", "0.3"])
+        #expect(run.status == .exited(2), "\(run.stdout)\(run.stderr)")
+        #expect(run.stdout.contains("T3 < T2"), "\(run.stdout)")
+    }
+
     @Test func aKissOfDeathRateIsARefusal() throws {
         let server = try FakeNTPServer { request in
             [FakeNTPServer.reply(to: request) { $0.stratum = 0; $0.leap = .unsynchronised; $0.referenceID = ReferenceID(code: "RATE") }]

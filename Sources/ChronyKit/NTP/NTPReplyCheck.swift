@@ -14,6 +14,9 @@ public enum NTPDropReason: Sendable, Hashable, CustomStringConvertible {
     case zeroTransmit
     /// The server's receive timestamp (T2) is zero.
     case zeroReceive
+    /// The server says it sent the reply (T3) before it received the request (T2): no real
+    /// server does, and the delay computed from it would be wrong by the difference.
+    case transmitBeforeReceive
 
     public var description: String {
         switch self {
@@ -23,6 +26,7 @@ public enum NTPDropReason: Sendable, Hashable, CustomStringConvertible {
         case .wrongOrigin: "origin timestamp does not match the request"
         case .zeroTransmit: "zero transmit timestamp"
         case .zeroReceive: "zero receive timestamp"
+        case .transmitBeforeReceive: "transmit timestamp before receive timestamp (T3 < T2)"
         }
     }
 
@@ -35,6 +39,7 @@ public enum NTPDropReason: Sendable, Hashable, CustomStringConvertible {
         case .wrongOrigin: "origin"
         case .zeroTransmit: "zero-transmit"
         case .zeroReceive: "zero-receive"
+        case .transmitBeforeReceive: "transmit-before-receive"
         }
     }
 }
@@ -88,7 +93,7 @@ public enum NTPReplyVerdict: Sendable, Hashable {
 /// a full header; mode 4 (server); version 3 or 4; the origin timestamp equal to the nonce
 /// we sent (so a stale, duplicated or spoofed datagram — including a spoofed kiss-of-death —
 /// is never believed); then a kiss code (stratum 0 with an ASCII reference ID) is a refusal;
-/// zero T3 or T2 is dropped; leap 3, stratum 0 or stratum > 15 is a refusal (not synchronised);
+/// zero T3 or T2, or T3 before T2, is dropped; leap 3, stratum 0 or stratum > 15 is a refusal (not synchronised);
 /// anything else is accepted.
 public enum NTPReplyCheck {
     /// Checks `datagram` as the reply to a request whose transmit timestamp was `nonce`.
@@ -109,6 +114,7 @@ public enum NTPReplyCheck {
         }
         guard !packet.transmitTime.isZero else { return .dropped(.zeroTransmit) }
         guard !packet.receiveTime.isZero else { return .dropped(.zeroReceive) }
+        guard packet.transmitTime.ticks(since: packet.receiveTime) >= 0 else { return .dropped(.transmitBeforeReceive) }
         if packet.leap == .unsynchronised || packet.stratum == 0 || packet.stratum > 15 {
             return .refused(.unsynchronised(leap: packet.leap, stratum: packet.stratum), packet)
         }

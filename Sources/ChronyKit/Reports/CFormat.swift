@@ -13,6 +13,31 @@ enum CFormat {
         return count >= width ? text : text + String(repeating: " ", count: width - count)
     }
 
+    /// A free-text field (a source's name, an address) made safe for a terminal: control
+    /// characters (C0, DEL, C1 — which include ESC and CSI, the start of every terminal escape
+    /// sequence) become `\xNN`, and a backslash becomes `\\` so the escaping is unambiguous.
+    /// Text chronyc itself produces (names and addresses) never contains either, so the
+    /// output stays byte-identical to chronyc's for every real report.
+    static func printable(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: needsEscape) else { return text }
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if scalar == "\\" {
+                out += "\\\\"
+            } else if needsEscape(scalar) {
+                let hex = String(scalar.value, radix: 16, uppercase: false)
+                out += "\\x" + (hex.count < 2 ? "0" + hex : hex)
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    private static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar == "\\"
+    }
+
     /// `%*d` / `%*u`.
     static func int<T: BinaryInteger>(_ value: T, _ width: Int = 0) -> String {
         right(String(value), width)

@@ -154,7 +154,8 @@ struct CSVRecord {
     /// Parses `-?digits(.digits)?` into the nearest Double. With at most 15 significant
     /// digits and 22 decimals (every chronyc value), digits / 10^decimals is one correctly
     /// rounded IEEE division of two exact values: the same Double strtod gives, found without
-    /// allocating. Longer texts go through the standard library's parser.
+    /// allocating. Longer texts go through the standard library's parser; a number too large for
+    /// a Double (which it would read as infinity) is refused.
     static func parseFixedPoint(_ text: Substring) -> Double? {
         let utf8 = text.utf8
         var negative = false
@@ -182,7 +183,9 @@ struct CSVRecord {
             let magnitude = Double(mantissa) / powersOfTen[decimals]
             return negative ? -magnitude : magnitude
         }
-        return Double(String(text))
+        // 400 nines parse as +inf: refused like the literals inf and nan, which never reach here.
+        guard let value = Double(String(text)), value.isFinite else { return nil }
+        return value
     }
 }
 

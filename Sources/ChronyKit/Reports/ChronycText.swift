@@ -1,5 +1,6 @@
 /// Renders reports exactly as `chronyc -n REPORT` prints them (chrony 4.3 to 4.8 client.c
-/// formats): headers, `=` rules, column widths, units, octal reach, `-` for never.
+/// formats): headers, `=` rules, column widths, units, octal reach, `-` for never. Free-text
+/// fields go through `CFormat.printable`: a hostile name cannot drive the reader's terminal.
 public enum ChronycText {
     /// `MS Name/IP address ...` (79 columns, trailing spaces included).
     public static let sourcesHeader = "MS Name/IP address         Stratum Poll Reach LastRx Last sample               "
@@ -16,7 +17,7 @@ public enum ChronycText {
     /// `chronyc -n tracking`.
     public static func tracking(_ t: TrackingReport) -> String {
         var out = ""
-        out += "Reference ID    : \(t.referenceID.hex) (\(t.referenceName))\n"
+        out += "Reference ID    : \(t.referenceID.hex) (\(CFormat.printable(t.referenceName)))\n"
         out += "Stratum         : \(t.stratum)\n"
         out += "Ref time (UTC)  : \(CFormat.utcDate(t.referenceTime.seconds))\n"
         out += "System time     : \(ChronyUnits.format("%.9f", abs(t.systemTime))) seconds \(t.systemTime > 0 ? "slow" : "fast") of NTP time\n"
@@ -35,7 +36,7 @@ public enum ChronycText {
     /// One `chronyc -n sources` line: `%c%c %-27s  %2d  %2d   %3o  %I  %+S[%+S] +/- %S`.
     public static func sourceLine(_ s: SourceReport) -> String {
         var out = String(s.mode.symbol) + String(s.state.symbol) + " "
-        out += CFormat.left(s.name, 27) + "  " + CFormat.int(s.stratum, 2) + "  " + CFormat.int(s.poll, 2)
+        out += CFormat.left(CFormat.printable(s.name), 27) + "  " + CFormat.int(s.stratum, 2) + "  " + CFormat.int(s.poll, 2)
         out += "   " + CFormat.octal(s.reach, 3) + "  " + ChronyUnits.interval(s.lastRx)
         out += "  " + ChronyUnits.seconds(s.adjustedOffset, signed: true) + "[" + ChronyUnits.seconds(s.measuredOffset, signed: true)
         out += "] +/- " + ChronyUnits.seconds(s.estimatedError, signed: false) + "\n"
@@ -49,7 +50,7 @@ public enum ChronycText {
 
     /// One `chronyc -n sourcestats` line: `%-25s %3U %3U  %I %+P %P  %+S  %S`.
     public static func sourceStatsLine(_ s: SourceStatsReport) -> String {
-        var out = CFormat.left(s.name, 25) + " " + CFormat.int(s.samples, 3) + " " + CFormat.int(s.runs, 3)
+        var out = CFormat.left(CFormat.printable(s.name), 25) + " " + CFormat.int(s.samples, 3) + " " + CFormat.int(s.runs, 3)
         out += "  " + ChronyUnits.interval(s.span) + " " + ChronyUnits.signedPPM(s.frequencyPPM)
         out += " " + ChronyUnits.ppm(s.frequencySkewPPM) + "  " + ChronyUnits.seconds(s.offset, signed: true)
         out += "  " + ChronyUnits.seconds(s.standardDeviation, signed: false) + "\n"
@@ -105,9 +106,9 @@ public enum ChronycText {
     /// block when no address is given).
     public static func ntpDataBlock(_ n: NTPDataReport) -> String {
         var out = ""
-        out += "Remote address  : \(n.remoteAddress) (\(n.remoteReferenceID.hex))\n"
+        out += "Remote address  : \(CFormat.printable(n.remoteAddress)) (\(n.remoteReferenceID.hex))\n"
         out += "Remote port     : \(n.remotePort)\n"
-        out += "Local address   : \(n.localAddress) (\(n.localReferenceID.hex))\n"
+        out += "Local address   : \(CFormat.printable(n.localAddress)) (\(n.localReferenceID.hex))\n"
         out += "Leap status     : \(n.leapStatus.chronycWord)\n"
         out += "Version         : \(n.version)\n"
         out += "Mode            : \(n.mode.chronycWord)\n"
@@ -116,7 +117,7 @@ public enum ChronycText {
         out += "Precision       : \(n.precision) (\(ChronyUnits.format("%.9f", ChronyUnits.log2ToSeconds(n.precision))) seconds)\n"
         out += "Root delay      : \(ChronyUnits.format("%.6f", n.rootDelay)) seconds\n"
         out += "Root dispersion : \(ChronyUnits.format("%.6f", n.rootDispersion)) seconds\n"
-        out += "Reference ID    : \(n.referenceID.hex) (\(n.referenceName))\n"
+        out += "Reference ID    : \(n.referenceID.hex) (\(CFormat.printable(n.referenceName)))\n"
         out += "Reference time  : \(CFormat.utcDate(n.referenceTime.seconds))\n"
         out += "Offset          : \(ChronyUnits.format("%+.9f", n.offset)) seconds\n"
         out += "Peer delay      : \(ChronyUnits.format("%.9f", n.peerDelay)) seconds\n"
@@ -147,7 +148,7 @@ public enum ChronycText {
 
     /// One `chronyc -n clients` line: `%-25s  %6U  %5U  %C  %C  %I  %6U  %5U  %C  %I`.
     public static func clientLine(_ c: ClientReport) -> String {
-        var out = CFormat.left(c.address, 25) + "  " + CFormat.int(c.ntpPackets, 6) + "  " + CFormat.int(c.ntpDropped, 5)
+        var out = CFormat.left(CFormat.printable(c.address), 25) + "  " + CFormat.int(c.ntpPackets, 6) + "  " + CFormat.int(c.ntpDropped, 5)
         out += "  " + ChronyUnits.clientInterval(c.ntpInterval) + "  " + ChronyUnits.clientInterval(c.ntpLimitedInterval)
         out += "  " + ChronyUnits.interval(c.lastNTP) + "  " + CFormat.int(c.commandPackets, 6)
         out += "  " + CFormat.int(c.commandDropped, 5) + "  " + ChronyUnits.clientInterval(c.commandInterval)

@@ -11,10 +11,14 @@ public enum StatusJSON {
 
     /// Encodes `value` as the documented JSON text.
     public static func encode<T: Encodable>(_ value: T) -> String {
-        // The status types hold only strings, numbers, booleans and nulls: encoding cannot
-        // fail (non-finite doubles never come out of the CSV parser).
-        guard let data = try? encoder().encode(value) else { return "{}\n" }
-        return String(decoding: data, as: UTF8.self) + "\n"
+        // The status types hold only strings, numbers, booleans and nulls, and the CSV parser
+        // refuses non-finite numbers, so encoding cannot fail. Were it to, the answer says so
+        // rather than passing an empty object off as a report.
+        do {
+            return String(decoding: try encoder().encode(value), as: UTF8.self) + "\n"
+        } catch {
+            return "{\"error\": \"cannot encode \(T.self) as JSON\"}\n"
+        }
     }
 
     /// Decodes a status value from its JSON text.

@@ -41,7 +41,7 @@ public struct StatusOverview: Sendable, Equatable, Codable {
     /// `chronyc -n tracking` prints it, a blank line, the sources table.
     public var text: String {
         var out = "Role            : \(role.rawValue)\n"
-        if let health { out += "Health          : \(health)\n" }
+        if let health { out += "Health          : \(CFormat.printable(health))\n" }
         out += "\n" + ChronycText.tracking(tracking) + "\n" + ChronycText.sources(sources)
         return out
     }

@@ -76,8 +76,8 @@ public struct ChronySettings: Sendable, Equatable {
 
         let paths = ChronyPaths(
             configFile: try v.path(.chronyConf) ?? "/etc/chrony/chrony.conf",
-            runDirectory: try v.path(.runDirectory) ?? "/run/chrony",
-            stateDirectory: try v.path(.stateDirectory) ?? "/var/lib/chrony",
+            runDirectory: try v.ownedDirectory(.runDirectory) ?? "/run/chrony",
+            stateDirectory: try v.ownedDirectory(.stateDirectory) ?? "/var/lib/chrony",
             confDirectory: try v.path(.confDirectory) ?? "/etc/chrony/conf.d")
         return ChronySettings(
             role: role, servers: servers, enableNTS: enableNTS, allow: allow, port: port,

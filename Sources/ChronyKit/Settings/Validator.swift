@@ -30,9 +30,28 @@ struct Validator {
     /// An absolute path with no characters that could break a chrony.conf line.
     func path(_ key: SettingKey) throws(SettingError) -> String? {
         try value(key, expected: "an absolute path without spaces, quotes, # or control characters") { text in
-            guard text.hasPrefix("/"), !text.contains(where: { $0 == "\"" || $0 == "'" }) else { return nil }
+            // No space anywhere: refuseUnsafe lets spaces around list commas through, and a
+            // trailing one would be rendered into chrony.conf (`bindcmdaddress /x/run /chronyd.sock`).
+            guard text.hasPrefix("/"), !text.contains(where: { $0 == "\"" || $0 == "'" || $0 == " " }) else { return nil }
             return text
         }
+    }
+
+    /// A directory `run` makes chronyd's own (0750, the chrony user): a path as `path(_:)`
+    /// accepts, without `.` or `..` components, and not `/` or a system directory
+    /// (`SystemDirectories`), which must never be handed to the chrony user.
+    func ownedDirectory(_ key: SettingKey) throws(SettingError) -> String? {
+        guard let path = try path(key) else { return nil }
+        let components = path.split(separator: "/")
+        if components.contains(where: { $0 == "." || $0 == ".." }) {
+            throw SettingError(source: source.raw(key)!.sourceName, value: path,
+                               expected: "a path without . or .. components")
+        }
+        if SystemDirectories.contains(path) {
+            throw SettingError(source: source.raw(key)!.sourceName, value: path,
+                               expected: "a directory of chronyd's own, not / or a system directory such as /run or /var/lib (run gives it to the chrony user)")
+        }
+        return path
     }
 
     /// A comma-separated list whose every element parses; empty elements are refused.

@@ -10,11 +10,9 @@ public enum ConfigWriter {
     }
 
     /// Hands `text` to `chronyd -x -p -f FILE` (prints the parsed config and exits; -x so it
-    /// could never touch the clock). Throws chronyd's own complaint.
-    public static func checkWithChronyd(_ text: String, settings: ChronySettings) throws(ConfigCheckError) {
-        guard let chronyd = Executables.chronyd(settings) else {
-            throw ConfigCheckError(message: "cannot check: no chronyd found (set CHRONYD_PATH)")
-        }
+    /// could never touch the clock). Throws chronyd's own complaint. `chronyd` is the
+    /// executable `Executables.require` accepted.
+    public static func checkWithChronyd(_ text: String, chronyd: String) throws(ConfigCheckError) {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("chronyvisor-check-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         let file = directory.appendingPathComponent("chrony.conf")
@@ -29,7 +27,7 @@ public enum ConfigWriter {
         do {
             result = try CapturedRun.run(chronyd, arguments: ["-x", "-p", "-f", file.path], timeout: .seconds(10))
         } catch {
-            throw ConfigCheckError(message: "cannot run \(chronyd): \(error)")
+            throw ConfigCheckError(message: "cannot check the configuration: \(error)")
         }
         guard result.status == .exited(0) else {
             let detail = (result.stderr + result.stdout)

@@ -29,6 +29,10 @@ public struct EndpointResponse: Sendable {
 
 /// A small HTTP/1.1 server on SwiftNIO (NIO's own HTTP codec, keep-alive) that hands each
 /// request to `respond`. Used by `run` for /healthz, /readyz, /status and /metrics.
+///
+/// Hostile clients are bounded by `HTTPServerLimits` (request and idle timeouts, a cap on
+/// connections); a malformed request gets NIO's 400 and the connection is closed; a client
+/// that half-closes after sending its request (`shutdown(SHUT_WR)`, `nc -N`) is answered.
 public struct HTTPEndpointServer: Sendable {
     public typealias Responder = @Sendable (EndpointRequest) async -> EndpointResponse
 
@@ -36,13 +40,21 @@ public struct HTTPEndpointServer: Sendable {
     let port: Int
     let respond: Responder
     let logger: Logger
+    let limits: HTTPServerLimits
+    let connections: ConnectionRegistry
 
-    public init(host: String, port: Int, logger: Logger, respond: @escaping Responder) {
+    public init(host: String, port: Int, logger: Logger, limits: HTTPServerLimits = HTTPServerLimits(),
+                respond: @escaping Responder) {
         self.host = host
         self.port = port
         self.logger = logger
+        self.limits = limits
         self.respond = respond
+        self.connections = ConnectionRegistry(maxConnections: limits.maxConnections)
     }
+
+    /// Connections open now (for tests and the soak).
+    public var openConnections: Int { connections.count }
 
     /// Binds and serves until the surrounding task is cancelled. Calls `onBound` with the
     /// bound port (useful with port 0).
@@ -51,9 +63,15 @@ public struct HTTPEndpointServer: Sendable {
             .serverChannelOption(.backlog, value: 64)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .bind(host: host, port: port) { channel in
+            // A request followed by shutdown(SHUT_WR) is complete: read it and answer.
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
+            .bind(host: host, port: port) { [limits, connections] channel in
                 channel.eventLoop.makeCompletedFuture {
+                    connections.admit(channel)
+                    let deadline = RequestDeadlineHandler(timeout: limits.requestTimeout)
+                    try channel.pipeline.syncOperations.addHandlers([IdleStateHandler(readTimeout: limits.idleTimeout), deadline])
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    try channel.pipeline.syncOperations.addHandler(RequestCompletionHandler(deadline: deadline))
                     return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(
                         wrappingChannelSynchronously: channel)
                 }

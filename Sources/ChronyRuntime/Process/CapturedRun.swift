@@ -28,7 +28,7 @@ public struct CapturedRun: Sendable {
                 stdin: devNull >= 0 ? devNull : nil, stdout: out[1], stderr: err[1], environment: environment))
         } catch {
             [out[0], out[1], err[0], err[1]].forEach { close($0) }
-            throw .cannotStart(path, error.description)
+            throw .cannotStart(path, String(cString: strerror(error.errno)))  // SpawnError's text already names the path
         }
         close(out[1])
         close(err[1])

@@ -48,6 +48,18 @@ import Testing
         #expect(NTPReplyCheck.check(try variant { $0.receiveTime = .zero }, nonce: nonce) == .dropped(.zeroReceive))
     }
 
+    @Test func dropsATransmitTimeBeforeTheReceiveTime() throws {
+        let before = try variant { $0.transmitTime = NTPTimestamp(rawValue: $0.receiveTime.rawValue &- 1) }
+        #expect(NTPReplyCheck.check(before, nonce: nonce) == .dropped(.transmitBeforeReceive))
+        // Equal times are a server that answers within its clock's resolution: accepted.
+        guard case .accepted = NTPReplyCheck.check(try variant { $0.transmitTime = $0.receiveTime }, nonce: nonce) else {
+            Issue.record("T3 == T2 not accepted"); return
+        }
+        // Across the era boundary (T2 just before 2036-02-07, T3 just after) T3 is later.
+        let wrap = try variant { $0.receiveTime = NTPTimestamp(seconds: .max, fraction: .max); $0.transmitTime = NTPTimestamp(seconds: 0, fraction: 1) }
+        guard case .accepted = NTPReplyCheck.check(wrap, nonce: nonce) else { Issue.record("era wrap dropped"); return }
+    }
+
     @Test(arguments: ["RATE", "DENY", "RSTR", "NTSN"])
     func reportsAKissOfDeath(code: String) throws {
         let bytes = try variant { $0.stratum = 0; $0.leap = .unsynchronised; $0.referenceID = ReferenceID(code: code) }

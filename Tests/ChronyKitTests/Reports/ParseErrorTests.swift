@@ -1,18 +1,14 @@
 import Testing
+import TestSupport
 @testable import ChronyKit
 
 /// Malformed chronyc answers are refused with a `ReportParseError` naming the report, the
 /// line and the field — never a crash and never a silent zero.
 @Suite struct ParseErrorTests {
-    static let good: [ReportKind: String] = [
-        .tracking: "7F000001,127.0.0.1,2,1795750136.625969694,-0.000000888,-0.000000017,0.000000054,-0.014,-0.001,0.042,0.000005624,0.000000152,0.1,Normal",
-        .sources: "^,*,127.0.0.1,1,-3,377,0,0.000000237,0.000000220,0.000003245",
-        .sourcestats: "127.0.0.1,64,32,8,-0.001,0.040,-0.000000000,0.000000226",
-        .serverstats: "0,0,58,0,0,0,0,0,0,0,0,0,0,0,0,0,0",
-        .activity: "2,0,0,0,0",
-        .ntpdata: "127.0.0.1,7F000001,11123,127.0.0.1,7F000001,Normal,4,Server,3,-3,0,-26,0.000000015,0.000000,0.000000,7F7F0101,,1795746898.380727704,-0.000000338,0.000007197,0.000000035,0.000050228,0.44,111,111,1111,No,No,Kernel,Kernel,178,178,178,159,178,178,0,0",
-        .clients: "127.0.0.1,219,0,-3,127,0,0,0,127,4294967295",
-    ]
+    /// One good line per report (shared with the mutation corpus, whose seeds they are).
+    static let good: [ReportKind: String] = Dictionary(uniqueKeysWithValues: MutationCorpus.goodReportLines.map {
+        (ReportKind(rawValue: $0.key)!, $0.value)
+    })
 
     func parseError(_ kind: ReportKind, _ text: String) -> ReportParseError? {
         do {
@@ -92,6 +88,8 @@ import Testing
         (.tracking, 2, "stratum", "-1"),
         (.tracking, 4, "system_time", "nan"),
         (.tracking, 4, "system_time", "1e-5"),
+        (.tracking, 4, "system_time", String(repeating: "9", count: 400)),
+        (.tracking, 4, "system_time", "-" + String(repeating: "9", count: 309) + ".5"),
         (.tracking, 4, "system_time", ""),
         (.tracking, 4, "system_time", " 0.1"),
         (.tracking, 4, "system_time", "0."),
@@ -112,6 +110,7 @@ import Testing
         (.sources, 6, "last_rx", "4294967296"),
         (.sources, 6, "last_rx", "-1"),
         (.sources, 9, "estimated_error", "inf"),
+        (.sources, 9, "estimated_error", String(repeating: "9", count: 400)),
         (.sourcestats, 1, "samples", "x"),
         (.sourcestats, 4, "frequency_ppm", "1.5.0"),
         (.serverstats, 16, "ntp_hardware_tx_timestamps", "18446744073709551616"),
