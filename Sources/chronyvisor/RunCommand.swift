@@ -13,12 +13,17 @@ struct RunCommand: AsyncParsableCommand {
             Validates every setting (a bad value exits with status 78 and nothing is started), \
             writes chrony.conf, prepares chronyd's run and state directories, then runs \
             `chronyd -d -x` (no -x with CLOCK_CONTROL=true), dropping root to the chrony user. \
-            As PID 1 (or as a child subreaper) it forwards SIGTERM, SIGINT, SIGHUP, SIGQUIT, \
-            SIGUSR1 and SIGUSR2 to chronyd and reaps every orphan. chronyd is restarted with \
-            exponential backoff when it dies unasked; more than RESTART_MAX failures within \
-            RESTART_WINDOW exit with chronyd's status (or 128 + signal). SIGTERM or SIGINT stop \
-            chronyd (SIGKILL after STOP_GRACE) and exit 0. With NOTIFY_SOCKET set, systemd is \
-            told READY=1, STATUS=, WATCHDOG=1 (at half of WATCHDOG_USEC) and STOPPING=1. \
+            As PID 1 (or as a child subreaper) it reaps every orphan. SIGTERM, SIGINT or SIGQUIT \
+            stop chronyd (the same signal, SIGKILL after STOP_GRACE) and exit 0. SIGHUP reloads: \
+            chrony.conf is rendered and checked again; a bad one is refused and chronyd kept, a \
+            good one restarts chronyd gracefully (never counted as a failure). SIGUSR1/SIGUSR2 \
+            are not forwarded (chronyd would die of them). chronyd is restarted with exponential \
+            backoff when it dies unasked or stays silent for UNRESPONSIVE_TIMEOUT (then killed); \
+            more than RESTART_MAX failures within RESTART_WINDOW give up with chronyd's status \
+            (128 + signal when killed; 1 when it exited 0): always a failure. The HTTP endpoints \
+            bind before chronyd starts (a HEALTH_LISTEN that cannot be bound exits 78). With \
+            NOTIFY_SOCKET set, systemd is told READY=1 (when /readyz would say ready), STATUS=, \
+            WATCHDOG=1 (at half of WATCHDOG_USEC) and STOPPING=1. \
             Logs: one line per event on stderr, key=value metadata; chronyd's own lines are \
             tagged source=chronyd.
             """)
@@ -56,14 +61,16 @@ struct RunCommand: AsyncParsableCommand {
                     client: plan.chronyc, servedTimeAt: servedTimeAt,
                     upkeep: SourceUpkeep(client: plan.chronyc, refreshesNames: SourceRefreshPolicy.applies(to: plan.chrony), logger: logger)),
                 notifier: notifier, health: HealthPolicy(settings: plan.chrony, thresholds: health.thresholds),
+                degradedIsReady: health.degradedIsReady,
                 metrics: metrics,
                 accelerator: plan.chrony.role == .gateway
                     ? StartupAccelerator(client: plan.chronyc, relays: plan.chrony.servers, minSources: plan.chrony.minSources)
-                    : nil)
+                    : nil,
+                reconfigure: { try plan.reconfigure() })
             let endpoints = HealthEndpoints(listen: health.listen, role: plan.chrony.role,
                                             degradedIsReady: health.degradedIsReady, metrics: metrics, logger: logger)
             signals.start()
-            let code = await supervisor.run(signals: signals.signals, services: [endpoints])
+            let code = try await supervisor.run(signals: signals.signals, services: [endpoints])
             logger.info("chronyvisor exiting", metadata: [
                 "exit_code": "\(code)", "restarts": "\(supervisor.state.snapshot.restarts)",
                 "orphans_reaped": "\(ChildReaper.shared.orphansReaped)"])

@@ -30,6 +30,8 @@ struct SettingsOptions: ParsableArguments {
     @Option(name: .customLong(SettingKey.restartWindow.flagName), help: SettingKey.restartWindow.argumentHelp) var restartWindow: String?
     @Option(name: .customLong(SettingKey.readyWhen.flagName), help: SettingKey.readyWhen.argumentHelp) var readyWhen: String?
     @Option(name: .customLong(SettingKey.pollInterval.flagName), help: SettingKey.pollInterval.argumentHelp) var pollInterval: String?
+    @Option(name: .customLong(SettingKey.unresponsiveTimeout.flagName), help: SettingKey.unresponsiveTimeout.argumentHelp)
+    var unresponsiveTimeout: String?
 
     /// The flags that were given, by setting.
     var flagValues: [SettingKey: String] {
@@ -42,6 +44,7 @@ struct SettingsOptions: ParsableArguments {
             (.chronydPath, chronyd), (.chronycPath, chronyc),
             (.chronyUser, user), (.stopGrace, stopGrace), (.restartMax, restartMax),
             (.restartWindow, restartWindow), (.readyWhen, readyWhen), (.pollInterval, pollInterval),
+            (.unresponsiveTimeout, unresponsiveTimeout),
         ]
         return Dictionary(uniqueKeysWithValues: pairs.compactMap { key, value in value.map { (key, $0) } })
     }

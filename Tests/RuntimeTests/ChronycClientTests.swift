@@ -66,7 +66,12 @@ import Testing
         let stats = try ReportSet.parse(.sourcestats, csv: Substring(try client.chronyc(["-c", "sourcestats"]).stdout)).sourcestats!
         #expect(set.sourcestats?.map(\.name) == stats.map(\.name))
         let activity = try ReportSet.parse(.activity, csv: Substring(try client.chronyc(["-c", "activity"]).stdout)).activity
-        #expect(set.activity == activity)
+        // The two reads are moments apart: a source may leave its start burst in between
+        // (burstOnline → online), so the count of sources is what must agree.
+        func total(_ a: ActivityReport?) -> Int? {
+            a.map { $0.online + $0.offline + $0.burstOnline + $0.burstOffline + $0.unknownAddress }
+        }
+        #expect(total(set.activity) == total(activity) && total(activity) == 1)
     }
 
     @Test func anUnsynchronisedClient() throws {
@@ -131,9 +136,20 @@ import Testing
         try "#!/bin/sh\necho '00000000,,0,0.000000000,0.000000000,0.000000000,0.000000000,0.000,0.000,0.000,1.000000000,1.000000000,0.0,Not synchronised'\necho '\(answer)'\nexit 1\n"
             .write(to: script, atomically: true, encoding: .utf8)
         chmod(script.path, 0o755)
-        #expect(throws: expected) {
-            try ChronycClient(executable: script.path, socket: "/x.sock").fetch([.tracking, .serverstats])
+        // "Text file busy" (ETXTBSY): a process another test forks while the script is being
+        // written holds its write descriptor until it execs; starting it again then works.
+        var thrown: (any Error)?
+        for _ in 0..<50 {
+            do {
+                _ = try ChronycClient(executable: script.path, socket: "/x.sock").fetch([.tracking, .serverstats])
+                thrown = nil
+            } catch {
+                thrown = error
+                if "\(error)".contains("Text file busy") { usleep(20_000); continue }
+            }
+            break
         }
+        #expect(thrown as? ChronycError == expected, "\(String(describing: thrown))")
     }
 
     @Test func aMissingChronycIsCannotStart() throws {

@@ -5,14 +5,16 @@ import Synchronization
 import Testing
 
 /// The endpoint server and the health check's client, over real loopback TCP. In process, the
-/// server shares the cooperative thread pool with every blocking test of the run, so it may
-/// only get a thread once those finish: the waits are long on purpose.
+/// server runs on an executor of its own (`onOwnThread`): the cooperative pool is shared with
+/// every blocking test of the run.
 @Suite struct HTTPEndpointServerTests {
     /// Starts a server on an ephemeral port answering with `respond`; returns its port and the task.
     static func startServer(_ respond: @escaping HTTPEndpointServer.Responder) async throws -> (Int, Task<Void, any Error>) {
         let bound = Mutex<Int?>(nil)
         let server = HTTPEndpointServer(host: "127.0.0.1", port: 0, logger: Logger(label: "test"), respond: respond)
-        let task = Task { try await server.run { port in bound.withLock { $0 = port } } }
+        let task = Task(executorPreference: OwnThreadExecutor(label: "http-server-test")) {
+            try await server.run { port in bound.withLock { $0 = port } }
+        }
         try await waitUntilAsync(timeout: 120, "the server is bound") { bound.withLock { $0 } != nil }
         return (bound.withLock { $0 }!, task)
     }

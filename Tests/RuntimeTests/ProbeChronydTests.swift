@@ -39,7 +39,8 @@ import Testing
         let chronyd = try LocalChronyd.reference()
         let clock = SteppingClock(step: 10_000_000_000)
         let sample = try #require(try NTPClient.loopback(port: chronyd.port, timeout: .seconds(2), clock: clock).exchange().sample)
-        #expect(abs(sample.offset) < 1e-3)
+        // One exchange: the offset is known within half the round trip (longer on a loaded machine).
+        #expect(abs(sample.offset) <= sample.delay / 2 + 1e-3, "offset \(sample.offset), delay \(sample.delay)")
         #expect(sample.delay < 1)
         #expect(sample.clockStep.map { abs($0 - 10) < 1e-3 } == true)
     }
@@ -100,7 +101,7 @@ import Testing
         }
         let sample = try await NTPClient.query(host: "::1", port: chronyd.port, timeout: .seconds(2))
         #expect(sample.stratum == 1)
-        #expect(abs(sample.offset) < 1e-2)
+        #expect(abs(sample.offset) <= sample.delay / 2 + 1e-2, "offset \(sample.offset), delay \(sample.delay)")
         let addresses = try NTPServerAddress.resolve(host: "::1", port: chronyd.port)
         #expect(addresses.map(\.numericHost) == ["::1"])
         #expect(addresses[0].family == AF_INET6)

@@ -106,8 +106,8 @@ final class RunningChronyvisor: @unchecked Sendable {
     /// Waits for chronyvisor to end (SIGKILL after `timeout` seconds, and a failure).
     func waitForExit(timeout: Double = 30) throws -> ChildExit {
         if let exit { return exit }
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
+        let deadline = ContinuousClock.now + .milliseconds(Int(timeout * testTimeScale * 1000))
+        while ContinuousClock.now < deadline {
             if let done = ChildReaper.shared.exitIfFinished(pid) {
                 exit = done
                 return done

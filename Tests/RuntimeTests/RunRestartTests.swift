@@ -7,7 +7,7 @@ import Testing
     @Test func aKilledChronydIsRestartedAndSynchronisesAgain() throws {
         let reference = try LocalChronyd.reference()
         let run = try RunningChronyvisor(["NTP_SERVERS": "127.0.0.1:\(reference.port)", "RESTART_MAX": "3"])
-        try waitUntil(timeout: 30, "synchronised\n\(run.log)") { run.states.contains("synchronised") }
+        try waitUntil(timeout: 30, "healthy\n\(run.log)") { run.states.contains("healthy") }
         let drift = run.stateDirectory + "/chrony.drift"
         try "12.345 0.678\n".write(toFile: drift, atomically: false, encoding: .utf8)
 
@@ -16,7 +16,7 @@ import Testing
         try waitUntil(timeout: 30, "a second chronyd starts\n\(run.log)") { run.chronydPIDs.count == 2 }
         let second = run.chronydPIDs[1]
         #expect(second != first && processExists(second))
-        try waitUntil(timeout: 30, "synchronised again\n\(run.log)") { run.states.filter { $0 == "synchronised" }.count == 2 }
+        try waitUntil(timeout: 30, "healthy again\n\(run.log)") { run.states.filter { $0 == "healthy" }.count == 2 }
         #expect(Array(run.states.drop { $0 != "down" }.prefix(2)) == ["down", "starting"])
 
         let restart = try #require(run.events("restarting chronyd").first)
@@ -33,7 +33,9 @@ import Testing
 
     @Test func crashesBeyondTheBudgetExitWithChronydsSignal() throws {
         let reference = try LocalChronyd.reference()
-        let run = try RunningChronyvisor(["NTP_SERVERS": "127.0.0.1:\(reference.port)", "RESTART_MAX": "2"])
+        // A window far longer than the test: on a loaded machine three starts may take over a minute.
+        let run = try RunningChronyvisor(["NTP_SERVERS": "127.0.0.1:\(reference.port)", "RESTART_MAX": "2",
+                                          "RESTART_WINDOW": "1h"])
         for round in 1...3 {
             try waitUntil(timeout: 30, "chronyd \(round) answers\n\(run.log)") {
                 run.chronydPIDs.count == round && run.states.last.map { $0 != "starting" && $0 != "down" } == true
@@ -43,7 +45,7 @@ import Testing
         #expect(try run.waitForExit() == .exited(128 + SIGKILL))
         #expect(run.chronydPIDs.count == 3)
         #expect(run.events("restarting chronyd").count == 2)
-        #expect(run.log.contains("chronyd failed more often than the restart budget allows"))
+        #expect(run.log.contains("chronyd failed more often than the restart budget allows: giving up"))
     }
 
     @Test func aChronydThatKeepsFailingEndsRunWithItsExitCode() throws {
@@ -51,7 +53,7 @@ import Testing
         defer { unlink(starts) }
         let run = try RunningChronyvisor([
             "NTP_SERVERS": "127.0.0.1", "CHRONYD_PATH": testScript("fake-chronyd-exit.sh"), "EXIT_CODE": "3",
-            "STARTS": starts, "RESTART_MAX": "2"])
+            "STARTS": starts, "RESTART_MAX": "2", "RESTART_WINDOW": "1h"])
         #expect(try run.waitForExit() == .exited(3))
         let lines = try String(contentsOfFile: starts, encoding: .utf8).split(separator: "\n")
         #expect(lines.count == 3, "one start and two restarts")

@@ -17,10 +17,6 @@ public struct HealthPolicy: Sendable {
     /// chrony's reference ID for its local clock ("LOCL" / 127.127.1.1).
     public static let localReferenceID: UInt32 = 0x7F7F_0101
 
-    /// A source counts as reachable when it answered at least one of its last two polls
-    /// (reach is a shift register of the last eight): one lost packet is tolerated, a
-    /// stopped relay is noticed within two polls.
-    public static let reachMask = 0b11
 
     public init(role: Role, minSources: Int, localStratum: Int?, thresholds: HealthThresholds) {
         self.role = role
@@ -50,8 +46,8 @@ public struct HealthPolicy: Sendable {
             verdict.reasons.append(reason)
         }
 
-        let servers = sources.filter { $0.mode != .referenceClock }
-        let reachable = servers.filter { $0.reach & Self.reachMask != 0 }
+        let servers = sources.filter(\.isNetworkSource)
+        let reachable = servers.filter(\.isReachable)
         let falsetickers = servers.filter { $0.state == .falseticker }
         let usable = reachable.filter { $0.state != .falseticker && $0.state != .unusable }
         let selected = sources.first { $0.state == .selected }

@@ -109,22 +109,25 @@ extension SettingKey {
         help: "The user chronyd drops root to (chronyd -u) and that owns the run and state directories. Used only when started as root.")
     public static let stopGrace = SettingKey(
         "STOP_GRACE", flag: "stop-grace", default: "5s",
-        help: "On SIGTERM/SIGINT, how long chronyd gets to exit before it is killed (SIGKILL).")
+        help: "On SIGTERM/SIGINT/SIGQUIT (and a SIGHUP reload), how long chronyd gets to exit before it is killed (SIGKILL).")
     public static let restartMax = SettingKey(
         "RESTART_MAX", flag: "restart-max", default: "5",
-        help: "Restarts of a chronyd that died unasked allowed within RESTART_WINDOW; one more failure exits with chronyd's status. 0: never restart.")
+        help: "Restarts of a chronyd that died unasked allowed within RESTART_WINDOW; one more failure gives up: exit with chronyd's status, 1 when that was 0 (always a failure). 0: never restart.")
     public static let restartWindow = SettingKey(
         "RESTART_WINDOW", flag: "restart-window", default: "60s",
         help: "The window in which RESTART_MAX counts failures (e.g. 60s, 5m).")
     public static let readyWhen = SettingKey(
         "READY_WHEN", flag: "ready-when", default: "synchronised",
-        help: "When to tell systemd READY=1: `synchronised` (chronyd keeps time) or `running` (chronyd answers).")
+        help: "When to tell systemd READY=1: `synchronised` (when /readyz and `health` say ready, HEALTH_DEGRADED_OK included) or `running` (chronyd answers).")
     public static let pollInterval = SettingKey(
         "POLL_INTERVAL", flag: "poll-interval", default: "2s",
         help: "How often `run` asks chronyd for its state through chronyc (e.g. 500ms, 2s).")
+    public static let unresponsiveTimeout = SettingKey(
+        "UNRESPONSIVE_TIMEOUT", flag: "unresponsive-timeout", default: "60s",
+        help: "A running chronyd whose command socket has not answered for this long (since its start or its last answer) is killed and restarted, counted against RESTART_MAX.")
 
     /// The settings of `chronyvisor run`'s supervision (stop, restarts, readiness, polling).
     public static let supervisionSettings: [SettingKey] = [
-        .chronyUser, .stopGrace, .restartMax, .restartWindow, .readyWhen, .pollInterval,
+        .chronyUser, .stopGrace, .restartMax, .restartWindow, .readyWhen, .pollInterval, .unresponsiveTimeout,
     ]
 }

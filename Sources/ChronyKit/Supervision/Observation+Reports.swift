@@ -1,8 +1,8 @@
 extension Observation {
     /// What chronyd's tracking and sources reports say, for the state machine: leap status,
     /// reference (its name, or the refid in hex when unnamed), stratum, the selected source
-    /// (state `*`), how many sources answered one of their last two polls (the health policy's
-    /// `reachMask`, so the state machine and the verdict count alike), and how many there are.
+    /// (state `*`), how many network sources are reachable (`SourceReport.isReachable`, the
+    /// one definition the verdict uses too) and how many there are.
     public init(reports: ReportSet) {
         self.init(processAlive: true, answers: true)
         if let tracking = reports.tracking {
@@ -11,8 +11,8 @@ extension Observation {
             stratum = tracking.stratum
         }
         let sources = reports.sources ?? []
-        sourceCount = sources.count
+        sourceCount = sources.filter(\.isNetworkSource).count
         selectedSource = sources.first { $0.state == .selected }?.name
-        reachableSources = sources.filter { $0.reach & HealthPolicy.reachMask != 0 }.count
+        reachableSources = sources.filter(\.isReachable).count
     }
 }

@@ -13,9 +13,9 @@ public struct Observation: Sendable, Equatable, Codable {
     public var stratum: Int
     /// The source selected for synchronisation (state `*`), by name or address.
     public var selectedSource: String?
-    /// Sources whose reach register is not zero.
+    /// Network sources that are reachable (`SourceReport.isReachable`).
     public var reachableSources: Int
-    /// Every source chronyd knows (reference clocks included).
+    /// The network sources chronyd knows (servers and peers; reference clocks are not counted).
     public var sourceCount: Int
 
     public init(processAlive: Bool, answers: Bool, leapSynchronised: Bool = false, reference: String? = nil,

@@ -3,7 +3,7 @@
 /// chronyd 4.3 keeps a source that stopped answering selected for minutes: in a loopback
 /// stand the gateway still followed a stopped relay more than 200 s later, with two others
 /// answering. When the selected source has missed its last two polls (the health policy's
-/// `reachMask`) while another server source answers and is neither a falseticker nor
+/// `SourceReport.isReachable`) while another server source answers and is neither a falseticker nor
 /// unusable, `run` asks for a reselection, at most once every `minimumInterval`; chronyd
 /// then picks among the sources that answer.
 public struct ReselectPolicy: Sendable, Equatable {
@@ -16,11 +16,10 @@ public struct ReselectPolicy: Sendable, Equatable {
     /// The selected source, when it stopped answering while another one answers.
     public static func lostSelection(_ sources: [SourceReport]) -> SourceReport? {
         guard let selected = sources.first(where: { $0.state == .selected }),
-              selected.mode != .referenceClock, selected.reach & HealthPolicy.reachMask == 0
+              selected.isUnreachable
         else { return nil }
         let alternative = sources.contains { source in
-            source.name != selected.name && source.mode != .referenceClock
-                && source.reach & HealthPolicy.reachMask != 0
+            source.name != selected.name && source.isReachable
                 && source.state != .falseticker && source.state != .unusable
         }
         return alternative ? selected : nil

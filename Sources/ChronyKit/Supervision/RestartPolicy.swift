@@ -2,8 +2,8 @@
 ///
 /// Restarts back off exponentially (`initialDelay`, doubled per failure, capped at `maxDelay`).
 /// More than `maxRestarts` failures within `window` exhaust the budget: the supervisor then
-/// exits with chronyd's own status so the container runtime's restart policy takes over.
-/// `maxRestarts == 0` never restarts (tini's contract: exit with the child).
+/// gives up with a failure status (`giveUpStatus`) so the container runtime's or systemd's
+/// restart policy (`on-failure`) takes over. `maxRestarts == 0` never restarts.
 public struct RestartPolicy: Sendable, Equatable {
     public var maxRestarts: Int
     public var window: Duration
@@ -37,8 +37,18 @@ public struct RestartPolicy: Sendable, Equatable {
 public enum RestartDecision: Sendable, Equatable {
     /// Start chronyd again after this wait.
     case restart(after: Duration)
-    /// The budget is spent: exit with this status (chronyd's code, or 128 + signal).
+    /// The budget is spent: exit with this status (`RestartPolicy.giveUpStatus`).
     case giveUp(exitCode: Int32)
+}
+
+extension RestartPolicy {
+    /// The status `run` exits with when it gives up after chronyd's status `chronydStatus`
+    /// (its exit code, or 128 + the signal that killed it): that status, except that a
+    /// chronyd that exited 0 unasked still makes a failure (1). Never 0: an NTP service
+    /// that stopped must trigger systemd's `Restart=on-failure` and Docker's `on-failure`.
+    public static func giveUpStatus(chronydStatus: Int32) -> Int32 {
+        chronydStatus == 0 ? 1 : chronydStatus
+    }
 }
 
 /// The failures seen so far, as offsets on a monotonic clock (the caller's), and the policy
@@ -59,7 +69,7 @@ public struct RestartHistory: Sendable, Equatable {
         failures.removeAll { now - $0 >= policy.window }
         failures.append(now)
         if failures.count > policy.maxRestarts {
-            return .giveUp(exitCode: exitCode)
+            return .giveUp(exitCode: RestartPolicy.giveUpStatus(chronydStatus: exitCode))
         }
         return .restart(after: policy.delay(forFailure: failures.count))
     }

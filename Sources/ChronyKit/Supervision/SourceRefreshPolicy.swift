@@ -4,7 +4,7 @@
 /// again comes back with a new address (Docker and podman hand out addresses anew), and
 /// chronyd 4.3 kept polling the old one for minutes: the gateway stayed below
 /// NTP_MIN_SOURCES with every relay back. So while a source has not answered its last two
-/// polls (the health policy's `reachMask`), `run` asks for a refresh, at most once every
+/// polls (`SourceReport.isUnreachable`, the one definition), `run` asks for a refresh, at most once every
 /// `minimumInterval`. Only settings that name a source by host name need it.
 public struct SourceRefreshPolicy: Sendable, Equatable {
     /// The shortest time between two refreshes.
@@ -21,7 +21,7 @@ public struct SourceRefreshPolicy: Sendable, Equatable {
 
     /// The server sources that did not answer their last two polls.
     public static func unreachable(_ sources: [SourceReport]) -> [SourceReport] {
-        sources.filter { $0.mode != .referenceClock && $0.reach & HealthPolicy.reachMask == 0 }
+        sources.filter(\.isUnreachable)
     }
 
     /// True when a server source is unreachable and the last refresh (nil: none yet) was at

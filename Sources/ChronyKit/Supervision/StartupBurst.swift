@@ -21,14 +21,14 @@ public struct StartupBurst: Sendable, Equatable {
 
     /// Whether the supervisor should probe the relays now: a gateway whose chronyd answers
     /// but does not keep time yet, with bursts left.
-    public func wantsProbe(role: Role, state: NodeState) -> Bool {
-        role == .gateway && (state == .running || state == .unsynchronised) && count < Self.maxBursts
+    public func wantsProbe(role: Role, observation: Observation) -> Bool {
+        role == .gateway && observation.answers && !observation.leapSynchronised && count < Self.maxBursts
     }
 
     /// Whether to ask for a burst, given how many relays answered synchronised.
-    public func shouldBurst(role: Role, state: NodeState, synchronisedRelays: Int, minSources: Int,
+    public func shouldBurst(role: Role, observation: Observation, synchronisedRelays: Int, minSources: Int,
                             now: ContinuousClock.Instant) -> Bool {
-        guard wantsProbe(role: role, state: state), synchronisedRelays >= minSources else { return false }
+        guard wantsProbe(role: role, observation: observation), synchronisedRelays >= minSources else { return false }
         return last.map { now - $0 >= Self.spacing } ?? true
     }
 

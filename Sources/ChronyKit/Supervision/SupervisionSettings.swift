@@ -9,13 +9,19 @@ public struct SupervisionSettings: Sendable, Equatable {
     public var readyWhen: ReadyCondition
     /// How often chronyd is asked for its state.
     public var pollInterval: Duration
+    /// How long a running chronyd may go without answering (since its start or its last
+    /// answer) before it is killed and restarted as a failure (a frozen chronyd).
+    public var unresponsiveTimeout: Duration
 
     public static let defaultStopGrace: Duration = .seconds(5)
     public static let defaultPollInterval: Duration = .seconds(2)
+    /// Well above a slow poll: chronyc's own timeout is 5 s and a poll runs every 2 s.
+    public static let defaultUnresponsiveTimeout: Duration = .seconds(60)
 
     public init(chronyUser: String? = nil, stopGrace: Duration = defaultStopGrace,
                 restartPolicy: RestartPolicy = RestartPolicy(), readyWhen: ReadyCondition = .synchronised,
-                pollInterval: Duration = defaultPollInterval) {
+                pollInterval: Duration = defaultPollInterval, unresponsiveTimeout: Duration = defaultUnresponsiveTimeout) {
+        self.unresponsiveTimeout = unresponsiveTimeout
         self.chronyUser = chronyUser
         self.stopGrace = stopGrace
         self.restartPolicy = restartPolicy
@@ -43,6 +49,8 @@ public struct SupervisionSettings: Sendable, Equatable {
             stopGrace: try v.duration(.stopGrace, in: .zero...(.seconds(3600))) ?? defaultStopGrace,
             restartPolicy: policy,
             readyWhen: ready ?? .synchronised,
-            pollInterval: try v.duration(.pollInterval, in: .milliseconds(50)...(.seconds(3600))) ?? defaultPollInterval)
+            pollInterval: try v.duration(.pollInterval, in: .milliseconds(50)...(.seconds(3600))) ?? defaultPollInterval,
+            unresponsiveTimeout: try v.duration(.unresponsiveTimeout, in: .milliseconds(100)...(.seconds(86_400)))
+                ?? defaultUnresponsiveTimeout)
     }
 }

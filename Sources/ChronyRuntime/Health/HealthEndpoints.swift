@@ -1,6 +1,7 @@
 import ChronyKit
 import Logging
 import NIOHTTP1
+import Synchronization
 
 /// The HTTP face of `chronyvisor run`: /healthz (liveness), /readyz (readiness), /status
 /// (the status overview with the verdict) and /metrics (Prometheus). Every answer comes from
@@ -21,11 +22,22 @@ public struct HealthEndpoints: SupervisedService {
         self.logger = logger
     }
 
-    public func run(state: SupervisorState) async throws {
+    /// Serves until cancelled. A listener that cannot be bound is a bad HEALTH_LISTEN: it
+    /// throws a `SettingError` naming it (exit 78), before `started` is called.
+    public func run(state: SupervisorState, started: @escaping @Sendable () -> Void) async throws {
         let server = HTTPEndpointServer(host: listen.host, port: listen.port, logger: logger) { request in
             respond(to: request, snapshot: state.snapshot)
         }
-        try await server.run()
+        let bound = Atomic(false)
+        do {
+            try await server.run { _ in
+                bound.store(true, ordering: .relaxed)
+                started()
+            }
+        } catch where !bound.load(ordering: .relaxed) && !(error is CancellationError) {
+            throw SettingError(source: SettingKey.healthListen.environmentName, value: listen.description,
+                               expected: "an address and port this host can listen on (binding failed: \(error))")
+        }
     }
 
     /// The answer to `request` given the supervisor's `snapshot`. Pure.

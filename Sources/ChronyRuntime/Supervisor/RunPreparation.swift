@@ -39,4 +39,13 @@ public struct RunPlan: Sendable {
                        chronyc: ChronycClient(executable: chronyc, socket: chrony.paths.commandSocket, timeout: .seconds(5)),
                        command: command)
     }
+
+    /// A SIGHUP reload: renders chrony.conf again from the same settings (templates and
+    /// drop-ins may have changed), checks it with chronyd's parser and writes it; throws the
+    /// error (nothing written) when it is bad.
+    public func reconfigure() throws {
+        let text = try ConfigWriter.render(chrony)
+        try ConfigWriter.checkWithChronyd(text, chronyd: command.executable)
+        try ConfigWriter.write(text, to: chrony.paths.configFile)
+    }
 }

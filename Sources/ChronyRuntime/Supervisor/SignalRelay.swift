@@ -5,7 +5,7 @@ import Glibc
 import Musl
 #endif
 
-/// Catches the signals `run` forwards to chronyd and hands them, in order, to one consumer.
+/// Catches the signals `run` acts on and hands them, in order, to one consumer.
 ///
 /// The signals are blocked in the calling thread (threads created afterwards inherit the
 /// mask) and get a real handler, not the default: a PID 1 never receives a signal whose
@@ -14,8 +14,29 @@ import Musl
 /// only one that unblocks the signals, reads the pipe and yields each signal to `signals`.
 /// Children start with a clean mask and default dispositions (`Spawner` resets both).
 public final class SignalRelay: Sendable {
-    /// Forwarded to chronyd: the signals tini forwards.
+    /// Caught: the signals tini forwards. What each means is `meaning(of:)`.
     public static let relayed: [Int32] = [SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2]
+
+    /// What a caught signal asks of `run`.
+    public enum Meaning: Sendable, Equatable {
+        /// Stop chronyd with the same signal and exit 0 (SIGTERM, SIGINT, SIGQUIT: chronyd
+        /// 4.3–4.8 ends cleanly on each).
+        case stop
+        /// Render the configuration again and restart chronyd with it (SIGHUP: chronyd itself
+        /// would exit on it; it has no reload).
+        case reload
+        /// Not forwarded (SIGUSR1, SIGUSR2): chronyd installs no handler, so they would kill it.
+        case notForwarded
+    }
+
+    /// What `signal` asks of `run`.
+    public static func meaning(of signal: Int32) -> Meaning {
+        switch signal {
+        case SIGTERM, SIGINT, SIGQUIT: return .stop
+        case SIGHUP: return .reload
+        default: return .notForwarded
+        }
+    }
 
     /// Each caught signal, in arrival order.
     public let signals: AsyncStream<Int32>

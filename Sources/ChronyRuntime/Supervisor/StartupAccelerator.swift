@@ -16,16 +16,16 @@ public struct StartupAccelerator: Sendable {
         self.minSources = minSources
     }
 
-    /// One step: when `burst` wants a probe in `state`, probe the relays and, when enough
+    /// One step: when `burst` wants a probe after `observation`, probe the relays and, when enough
     /// answer synchronised, ask chronyd for a burst. Returns the updated bookkeeping.
-    func step(_ burst: StartupBurst, state: NodeState, logger: Logger) async -> StartupBurst {
-        guard burst.wantsProbe(role: .gateway, state: state) else { return burst }
+    func step(_ burst: StartupBurst, observation: Observation, logger: Logger) async -> StartupBurst {
+        guard burst.wantsProbe(role: .gateway, observation: observation) else { return burst }
         return await withCheckedContinuation { continuation in
             queue.async {
                 var burst = burst
                 let synchronised = RelayProbe.synchronisedCount(relays)
                 let now = ContinuousClock.now
-                if burst.shouldBurst(role: .gateway, state: state, synchronisedRelays: synchronised,
+                if burst.shouldBurst(role: .gateway, observation: observation, synchronisedRelays: synchronised,
                                      minSources: minSources, now: now) {
                     burst.record(at: now)
                     do {

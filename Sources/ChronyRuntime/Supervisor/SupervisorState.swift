@@ -10,6 +10,8 @@ import Musl
 /// chronyd, its process and its restarts. A value, copied out of `SupervisorState`.
 public struct SupervisorSnapshot: Sendable, Equatable {
     public var state: NodeState = .down
+    /// The last STATUS= line sent (the state's summary).
+    public var statusLine = ""
     /// When `state` was entered.
     public var stateSince: ContinuousClock.Instant = .now
     /// The latest poll's findings (`Observation.down` before the first start).
@@ -18,10 +20,18 @@ public struct SupervisorSnapshot: Sendable, Equatable {
     public var chronydPID: pid_t?
     /// When the running chronyd was started.
     public var chronydStartedAt: ContinuousClock.Instant?
+    /// When the running chronyd last answered a poll (nil: not since it started).
+    public var lastAnswerAt: ContinuousClock.Instant?
     /// How the previous chronyd ended, if one did.
     public var lastExit: ChildExit?
     /// Restarts of chronyd after an unrequested exit, since `run` started.
     public var restarts = 0
+    /// Restarts of chronyd for a SIGHUP reload (never counted as failures).
+    public var reloads = 0
+    /// Why the last SIGHUP reload was refused (nil: none was, or a later one succeeded).
+    public var lastReloadError: String?
+    /// Services (by name) that failed after they started, and their error.
+    public var failedServices: [String: String] = [:]
     /// When `run` started (monotonic) and as wall-clock seconds since the epoch.
     public var startedAt: ContinuousClock.Instant = .now
     public var startedAtEpochSeconds: Int = time(nil)

@@ -1,82 +1,52 @@
 import Testing
 @testable import ChronyKit
 
+/// The node state is the verdict's while chronyd runs: one vocabulary, no second classifier.
 @Suite struct NodeStateTests {
-    let relay = try! ChronySettings.resolve(SettingsSource(environment: ["NTP_SERVERS": "a.example,b.example"]))
-    let gateway = try! ChronySettings.resolve(SettingsSource(environment: [
-        "NTP_ROLE": "gateway", "NTP_SERVERS": "relay1,relay2,relay3"]))
-
-    func synced(reachable: Int, of count: Int, selected: String? = "10.0.0.1") -> Observation {
-        Observation(processAlive: true, answers: true, leapSynchronised: true, reference: "10.0.0.1", stratum: 2,
-                    selectedSource: selected, reachableSources: reachable, sourceCount: count)
-    }
-    let unsynced = Observation(processAlive: true, answers: true, leapSynchronised: false, reachableSources: 0, sourceCount: 2)
-
-    func next(_ from: NodeState, _ o: Observation, _ s: ChronySettings? = nil) -> NodeState {
-        let settings = s ?? relay
-        return NodeState.evaluate(from: from, role: settings.role, settings: settings, observation: o)
+    func verdict(_ state: HealthState, live: Bool = true) -> HealthVerdict {
+        HealthVerdict(state: state, live: live, reasons: ["why \(state.rawValue)"])
     }
 
-    @Test func theUsualPathFromStartToSynchronised() {
-        #expect(next(.down, .silent) == .starting)
-        #expect(next(.starting, .silent) == .starting)
-        #expect(next(.starting, unsynced) == .running)
-        #expect(next(.running, unsynced) == .running)
-        #expect(next(.running, synced(reachable: 1, of: 2)) == .synchronised)
-    }
-
-    @Test func losingSynchronisationIsUnsynchronisedNotRunning() {
-        #expect(next(.synchronised, unsynced) == .unsynchronised)
-        #expect(next(.degraded, unsynced) == .unsynchronised)
-        #expect(next(.unsynchronised, unsynced) == .unsynchronised)
-        #expect(next(.unsynchronised, synced(reachable: 2, of: 2)) == .synchronised)
+    @Test func aRunningChronydHasTheVerdictsState() {
+        for health in HealthState.allCases {
+            for previous in NodeState.allCases where previous != .stopping {
+                let state = NodeState.evaluate(from: previous, processAlive: true, verdict: verdict(health))
+                #expect(state.rawValue == health.rawValue)
+            }
+        }
     }
 
     @Test func aDeadProcessIsDownFromAnyStateButStopping() {
-        for state in NodeState.allCases where state != .stopping {
-            #expect(next(state, .down) == .down)
+        for previous in NodeState.allCases where previous != .stopping {
+            #expect(NodeState.evaluate(from: previous, processAlive: false, verdict: verdict(.unhealthy, live: false)) == .down)
         }
-        #expect(next(.stopping, .down) == .stopping)
-        #expect(next(.stopping, synced(reachable: 2, of: 2)) == .stopping)
-    }
-
-    @Test func aSocketThatStopsAnsweringIsUnresponsive() {
-        #expect(next(.synchronised, .silent) == .unresponsive)
-        #expect(next(.running, .silent) == .unresponsive)
-        #expect(next(.unresponsive, unsynced) == .unsynchronised)
-    }
-
-    @Test func aRelayNeedsItsMinSourcesAGatewayEveryRelay() {
-        // relay: minsources 1 → one of two public servers reachable is enough.
-        #expect(next(.running, synced(reachable: 1, of: 2)) == .synchronised)
-        // gateway: minsources 2 of 3 relays keeps time, but losing one relay is degraded.
-        #expect(next(.running, synced(reachable: 3, of: 3), gateway) == .synchronised)
-        #expect(next(.synchronised, synced(reachable: 2, of: 3), gateway) == .degraded)
-        #expect(next(.degraded, synced(reachable: 3, of: 3), gateway) == .synchronised)
-    }
-
-    @Test func keepingTimeWithoutASelectedSourceIsDegraded() {
-        // `local stratum N orphan`: leap Normal, reference LOCAL, no source selected.
-        let local = Observation(processAlive: true, answers: true, leapSynchronised: true, reference: "LOCAL",
-                                stratum: 10, selectedSource: nil, reachableSources: 0, sourceCount: 2)
-        #expect(next(.synchronised, local) == .degraded)
-        #expect(NodeState.degraded.summary(local).contains("serving LOCAL at stratum 10"))
-    }
-
-    @Test func readinessFollowsTheConfiguredCondition() {
-        #expect(ReadyCondition.synchronised.isMet(by: .synchronised))
-        #expect(ReadyCondition.synchronised.isMet(by: .degraded))
-        #expect(!ReadyCondition.synchronised.isMet(by: .running))
-        #expect(ReadyCondition.running.isMet(by: .running))
-        #expect(!ReadyCondition.running.isMet(by: .starting))
-        #expect(!ReadyCondition.running.isMet(by: .stopping))
-    }
-
-    @Test func summariesNameTheStateAndTheSources() {
-        let o = synced(reachable: 1, of: 2)
-        #expect(NodeState.synchronised.summary(o) == "synchronised: to 10.0.0.1 at stratum 2, 1 of 2 sources reachable")
-        for state in NodeState.allCases {
-            #expect(state.summary(o).hasPrefix(state.rawValue))
+        for health in HealthState.allCases {
+            #expect(NodeState.evaluate(from: .stopping, processAlive: true, verdict: verdict(health)) == .stopping)
         }
+    }
+
+    /// A gateway with 2 of its 3 relays and NTP_MIN_SOURCES=2 is healthy in the verdict: the
+    /// state says the same (it said `degraded` while health said `healthy`, issue 12).
+    @Test func theStateSaysWhatTheVerdictSays() {
+        let healthy = HealthVerdict(state: .healthy, live: true, reasons: ["synchronised to relay1, 2 of 3 sources reachable"])
+        let state = NodeState.evaluate(from: .starting, processAlive: true, verdict: healthy)
+        #expect(state == .healthy)
+        #expect(state.summary(healthy) == healthy.summary)
+        #expect(NodeState.down.summary(nil) == "down: chronyd is not running")
+    }
+
+    @Test func readinessFollowsTheVerdict() {
+        #expect(ReadyCondition.synchronised.isMet(by: verdict(.healthy), degradedIsReady: false))
+        #expect(ReadyCondition.synchronised.isMet(by: verdict(.degraded), degradedIsReady: true))
+        #expect(!ReadyCondition.synchronised.isMet(by: verdict(.degraded), degradedIsReady: false),
+                "LOCAL_STRATUM with HEALTH_DEGRADED_OK=false: /readyz says 503, so no READY=1")
+        #expect(!ReadyCondition.synchronised.isMet(by: verdict(.starting), degradedIsReady: true))
+        #expect(ReadyCondition.running.isMet(by: verdict(.starting, live: true), degradedIsReady: false))
+        #expect(!ReadyCondition.running.isMet(by: verdict(.starting, live: false), degradedIsReady: true))
+    }
+
+    @Test func everyStateIsAWordOfTheVerdictOrOfTheProcess() {
+        let words = Set(HealthState.allCases.map(\.rawValue)).union(["down", "stopping"])
+        #expect(Set(NodeState.allCases.map(\.rawValue)) == words)
     }
 }

@@ -32,9 +32,19 @@ import Testing
         #expect(history.recordFailure(at: .seconds(200), exitCode: 1) == .restart(after: .milliseconds(250)))
     }
 
-    @Test func zeroRestartsExitsWithTheFirstStatusLikeTini() {
+    @Test func zeroRestartsGivesUpAtTheFirstFailureAlwaysWithAFailureStatus() {
         var history = RestartHistory(policy: RestartPolicy(maxRestarts: 0))
-        #expect(history.recordFailure(at: .zero, exitCode: 0) == .giveUp(exitCode: 0))
+        #expect(history.recordFailure(at: .zero, exitCode: 0) == .giveUp(exitCode: 1))
+        var again = RestartHistory(policy: RestartPolicy(maxRestarts: 0))
+        #expect(again.recordFailure(at: .zero, exitCode: 3) == .giveUp(exitCode: 3))
+    }
+
+    /// Every status chronyd can end with gives up with a non-zero status: its own, or 1.
+    @Test func giveUpStatusIsNeverZero() {
+        for status in Int32(0)...255 {
+            let expected: Int32 = status == 0 ? 1 : status
+            #expect(RestartPolicy.giveUpStatus(chronydStatus: status) == expected)
+        }
     }
 
     @Test func delaysNeverShrinkAndStayWithinBounds() async {

@@ -75,8 +75,8 @@ final class LocalChronyd: @unchecked Sendable {
         guard !stopped else { return }
         stopped = true
         kill(pid, SIGTERM)
-        let deadline = Date().addingTimeInterval(3)
-        while Date() < deadline {
+        let deadline = ContinuousClock.now + .seconds(3)
+        while ContinuousClock.now < deadline {
             if ChildReaper.shared.exitIfFinished(pid) != nil { return }
             usleep(20_000)
         }
@@ -93,11 +93,33 @@ final class LocalChronyd: @unchecked Sendable {
     }
 }
 
-/// Distinct UDP ports for the tests of one run (they run in parallel).
+/// Distinct ports for the tests of one run (they run in parallel), each checked free on
+/// loopback for both UDP (NTP) and TCP (HTTP) before it is handed out: another helper's
+/// process, or a previous run's lingering socket, may hold one.
 enum TestPorts {
     private static let counter = Atomic<UInt16>(UInt16(20000 + Int(getpid() % 500) * 40))
     static func next() -> UInt16 {
-        counter.add(1, ordering: .relaxed).newValue
+        while true {
+            let port = counter.add(1, ordering: .relaxed).newValue
+            if isFree(port, type: Int32(SOCK_DGRAM.rawValue)) && isFree(port, type: Int32(SOCK_STREAM.rawValue)) { return port }
+        }
+    }
+
+    /// Whether `port` can be bound on 127.0.0.1 (any address in 127/8 then is, barring a
+    /// bind to that one address).
+    static func isFree(_ port: UInt16, type: Int32) -> Bool {
+        let fd = socket(AF_INET, type, 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
+        }
     }
 }
 
@@ -106,24 +128,47 @@ struct TimedOut: Error, CustomStringConvertible {
     var description: String { "timed out waiting until \(what)" }
 }
 
-/// Polls `condition` every 50 ms until it holds, or throws after `timeout` seconds.
-func waitUntil(timeout: Double, _ what: String, _ condition: () throws -> Bool) throws {
-    let deadline = Date().addingTimeInterval(timeout)
-    while Date() < deadline {
-        if try condition() { return }
+/// How much longer than their nominal timeouts the test waits may take:
+/// `CHRONYVISOR_TEST_TIME_SCALE` (default 1; e.g. 3 on a very slow machine).
+let testTimeScale: Double = {
+    guard let text = ProcessInfo.processInfo.environment["CHRONYVISOR_TEST_TIME_SCALE"], let scale = Double(text), scale >= 1
+    else { return 1 }
+    return scale
+}()
+
+/// Polls `condition` every 50 ms until it holds, or throws after `timeout` seconds (times
+/// `testTimeScale`) on the monotonic clock. An error thrown by `condition` (a chronyc that
+/// timed out on a loaded machine, a socket not yet open) counts as "not yet": the wait goes
+/// on, and only when the deadline passes is the last error reported with `what`.
+func waitUntil(timeout: Double, _ what: @autoclosure () -> String, _ condition: () throws -> Bool) throws {
+    let deadline = ContinuousClock.now + .milliseconds(Int(timeout * testTimeScale * 1000))
+    var lastError: (any Error)?
+    repeat {
+        do {
+            if try condition() { return }
+            lastError = nil
+        } catch {
+            lastError = error
+        }
         usleep(50_000)
-    }
-    throw TimedOut(what: what)
+    } while ContinuousClock.now < deadline
+    throw TimedOut(what: what() + (lastError.map { "\n--- last error: \($0)" } ?? ""))
 }
 
 /// `waitUntil` for async tests: sleeps with Task.sleep so the cooperative pool stays free.
-func waitUntilAsync(timeout: Double, _ what: String, _ condition: () async throws -> Bool) async throws {
-    let deadline = ContinuousClock.now.advanced(by: .milliseconds(Int(timeout * 1000)))
-    while ContinuousClock.now < deadline {
-        if try await condition() { return }
+func waitUntilAsync(timeout: Double, _ what: @autoclosure () -> String, _ condition: () async throws -> Bool) async throws {
+    let deadline = ContinuousClock.now + .milliseconds(Int(timeout * testTimeScale * 1000))
+    var lastError: (any Error)?
+    repeat {
+        do {
+            if try await condition() { return }
+            lastError = nil
+        } catch {
+            lastError = error
+        }
         try await Task.sleep(for: .milliseconds(50))
-    }
-    throw TimedOut(what: what)
+    } while ContinuousClock.now < deadline
+    throw TimedOut(what: what() + (lastError.map { "\n--- last error: \($0)" } ?? ""))
 }
 
 /// Runs blocking work (a blocking socket client, a process wait) on its own thread so that
