@@ -378,6 +378,10 @@ while awk -v a="$(since "$t")" -v l="$LIMIT" 'BEGIN { exit !(a < l) }'; do
   [ "$(prop ActiveState)" = inactive ] && break
   sleep 0.2
 done
+# The auto-restart window (RestartSec) may pass between two polls: systemd's journal lines
+# about the exit say it too.
+exit_line=$(journal_since "$since_giveup" | grep -E 'Main process exited, code=exited, status=[1-9]' | tail -1 || true)
+[ -z "$saw_failure" ] && [ -n "$exit_line" ] && saw_failure="${exit_line#*: }"
 if [ -n "$saw_failure" ] && wait_for "$LIMIT" restarted; then
   ok "$killed unasked chronyd exits with RESTART_MAX=$RESTART_MAX: chronyvisor gave up with a failure ($saw_failure); Restart=on-failure brought it back (NRestarts $restarts -> $(prop NRestarts))"
 else
@@ -431,7 +435,7 @@ in_c journalctl -q --no-pager _SYSTEMD_UNIT=$UNIT -o json | python3 -c '
 import json, sys
 for line in sys.stdin:
     e = json.loads(line)
-    if e.get("SYSLOG_IDENTIFIER") == "systemd":
+    if e.get("_TRANSPORT") != "stdout" and str(e.get("MESSAGE", "")).startswith("chronyvisor.service: "):
         continue
     m = e.get("MESSAGE", "")
     if isinstance(m, list):  # not valid UTF-8: journald stores the bytes
