@@ -63,3 +63,10 @@ if [ -x scripts/nts-test.sh ] && [ "${CHRONYVISOR_SKIP_NTS_TEST:-0}" != 1 ]; the
   scripts/nts-test.sh
   echo "test.sh: nts-test.sh took $(( $(date +%s) - nts_started )) s"
 fi
+
+# The shipped systemd unit under a real systemd (PID 1 in a podman container).
+if [ -x scripts/systemd-test.sh ] && [ "${CHRONYVISOR_SKIP_SYSTEMD_TEST:-0}" != 1 ]; then
+  systemd_test_started=$(date +%s)
+  scripts/systemd-test.sh
+  echo "test.sh: systemd test took $(( $(date +%s) - systemd_test_started )) s"
+fi
