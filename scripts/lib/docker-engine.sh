@@ -56,7 +56,10 @@ docker_daemon_start() {
   ip link show docker0 >/dev/null 2>&1 && touch "$dir/docker0-before"
   docker_firewall_state > "$dir/docker-firewall-before"
   local started; started=$(now)
-  setsid dockerd > "$dir/dockerd.log" 2>&1 < /dev/null &
+  # DOCKERD_ARGS: extra daemon options for this start (the capacity benchmark's
+  # --userland-proxy=false), split on spaces.
+  # shellcheck disable=SC2086
+  setsid dockerd ${DOCKERD_ARGS:-} > "$dir/dockerd.log" 2>&1 < /dev/null &
   echo $! > "$dir/dockerd.pid"
   local i
   for i in $(seq 1 300); do

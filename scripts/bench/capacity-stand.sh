@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# The stand for the capacity benchmark (scripts/bench/capacity.py): the real compose file
+# with the container test's local reference (no public server), the gateway published as a
+# user gets it (every host address) on CAPACITY_PORT (11323), under its own project.
+#
+#   capacity-stand.sh up ENGINE [VARIANT]     prints "127.0.0.1:PORT PID..." (the gateway's
+#                                             supervisor and chronyd, for their CPU)
+#   capacity-stand.sh down ENGINE [VARIANT]   removes the stand and what the engine added
+#
+# ENGINE is podman or docker. VARIANT no-userland-proxy (docker only) starts dockerd with
+# --userland-proxy=false: possible only when no Docker engine answers already (a user's
+# daemon is never restarted). The host is left as found: containers, network, the dockerd
+# this script started (by pid), firewall chains, docker0, ip_forward.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+SCRIPT_NAME=capacity-stand
+. scripts/lib/common.sh
+. scripts/lib/podman-install.sh
+. scripts/lib/engine.sh
+. scripts/lib/docker-engine.sh
+. scripts/lib/image.sh
+. scripts/lib/stand.sh
+
+action=${1:?usage: capacity-stand.sh up|down ENGINE [VARIANT]}
+engine=${2:?usage: capacity-stand.sh up|down ENGINE [VARIANT]}
+variant=${3:-default}
+case "$engine/$variant" in
+  podman/default|docker/default|docker/no-userland-proxy) ;;
+  *) die "unknown engine/variant $engine/$variant (podman, docker, docker no-userland-proxy)" ;;
+esac
+is_root || die "run as root (the engines and the published port need it)"
+
+PROJECT=chronyvisor-capacity
+COMPOSE_ARGS=(-f docker-compose.yaml -f Tests/Container/docker-compose.test.yaml)
+export CHRONYVISOR_ENGINE=$engine CHRONYVISOR_IMAGE=$IMAGE
+export NTP_UPSTREAM=ntp-reference RELAY_LOCAL_STRATUM= GATEWAY_MIN_SOURCES=2
+PORT=${CAPACITY_PORT:-11323}
+export NTP_HOST_PUBLISH=$PORT
+dir=$(state_dir "$PROJECT")
+
+down() {
+  if [ "$engine" = docker ]; then
+    if docker_daemon_answers; then
+      ENGINE=docker; COMPOSE=($(docker_compose_command))
+      compose --profile demo down --remove-orphans --timeout 10 >/dev/null 2>&1 || true
+      docker network rm "${PROJECT}_ntp_network" >/dev/null 2>&1 || true
+    fi
+    docker_daemon_stop "$dir"
+  else
+    engine_choose
+    compose --profile demo down --remove-orphans --timeout 10 >/dev/null 2>&1 || true
+    engine_teardown "$PROJECT"
+  fi
+}
+
+if [ "$action" = down ]; then
+  down
+  exit 0
+fi
+[ "$action" = up ] || die "unknown action $action (up or down)"
+
+if [ "$engine" = docker ]; then
+  docker_install
+  if [ "$variant" = no-userland-proxy ]; then
+    docker_daemon_answers && die "a Docker engine answers already: its userland proxy setting is its own (not restarted here)"
+    DOCKERD_ARGS=--userland-proxy=false docker_daemon_start "$dir"
+  else
+    docker_daemon_start "$dir"
+  fi
+  engine_choose
+else
+  engine_setup "$PROJECT"
+fi
+for c in ntp-reference chrony-local1 chrony-local2 chrony-local3 chrony-main; do
+  "$ENGINE" container inspect "$c" >/dev/null 2>&1 && die "a container named $c exists already (another stand?): remove it first"
+done
+base_image_ensure >&2
+image_build >&2
+stand_up "$PROJECT" 300 >&2 || die "the stand did not come up"
+main_pid=$("$ENGINE" inspect --format '{{.State.Pid}}' chrony-main)
+children=$(cat /proc/"$main_pid"/task/*/children 2>/dev/null || true)
+echo "127.0.0.1:$PORT $main_pid $children"
