@@ -43,7 +43,7 @@ trap 'exit 130' INT TERM
 # The binary as the image ships it: scripts/build-release.sh (release, static Swift standard
 # library, position-dependent, stripped), which builds the parse benchmark with the same
 # flags, so the two share one build.
-echo "bench.sh: release build (scripts/build-release.sh $scratch chronyvisor-parse-bench)" >&2
+echo "bench.sh: release build (scripts/build-release.sh $scratch chronyvisor-parse-bench chronyvisor-loadgen)" >&2
 build_start=$(date +%s)
 stripped=$(scripts/build-release.sh "$scratch" chronyvisor-parse-bench chronyvisor-loadgen)
 build_seconds=$(( $(date +%s) - build_start ))

@@ -129,6 +129,14 @@ def find_capacity(loadgen, target, pids, sources, args):
     serving processes' CPU at it, what limited it, and latency at half the rate."""
     best, best_cpu, failed, limit = None, None, None, "not reached"
     rate = args.start_rate
+    # Below the start rate when even that loses: halve until a step holds (or the floor).
+    while rate > args.min_rate:
+        result = loadgen.run(target, rate, args.step_seconds, sources=sources)
+        log(f"  {target} offered {rate:.0f}/s: answered {result['answered_rate']:.0f}/s, "
+            f"loss {result['loss_ratio'] * 100:.3f} % (finding a rate that holds)")
+        if good(result):
+            break
+        rate /= 2
     while rate <= args.max_rate:
         before = cpu_seconds(pids)
         result = loadgen.run(target, rate, args.step_seconds, sources=sources)
@@ -266,9 +274,9 @@ def render(capacity_rows, rate_rows, notes, args):
         add(f"| {name} | {rate}/s | {result['answered'] / sent * 100:.1f} % | "
             f"{result['refused'] / sent * 100:.1f} % | {result['lost'] / sent * 100:.1f} % |")
     add("")
-    stand = [o["rate"] for n, o in capacity_rows if n.startswith("the stand's")]
-    basis = min(stand) if stand else ceiling
-    add(f"Sizing from this run, on the {'slowest stand path' if stand else 'ceiling'} ({basis:.0f} req/s), "
+    stand = [(o["rate"], n) for n, o in capacity_rows if n.startswith("the stand's") and o["rate"] > 0]
+    basis, basis_name = min(stand) if stand else (ceiling, "the ceiling")
+    add(f"Sizing from this run, on the slowest measured stand path ({basis_name}: {basis:.0f} req/s), "
         f"with {HEADROOM * 100:.0f} % headroom, clients polling at their shortest default interval:")
     add("")
     add("| client | interval | clients per gateway | gateways for 10k / 100k / 1M clients (N+1) |")
@@ -289,6 +297,7 @@ def main():
     parser.add_argument("--sources", type=int, default=256, help="client source addresses on loopback")
     parser.add_argument("--start-rate", type=float, default=4000)
     parser.add_argument("--max-rate", type=float, default=1_000_000)
+    parser.add_argument("--min-rate", type=float, default=250)
     parser.add_argument("--step-seconds", type=float, default=2)
     parser.add_argument("--latency-seconds", type=float, default=3)
     parser.add_argument("--bisect", type=int, default=3)
