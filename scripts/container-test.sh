@@ -294,6 +294,28 @@ source_lost() {
   "$ENGINE" exec chrony-main chronyc -c -n sources | awk -F, -v a="$1" '$3 == a { r = $6 } END { exit !(r != "" && substr(r, length(r), 1) == "0") }'
 }
 
+# podman 4.3 ignores every failed check for the whole start_period after a container starts
+# (Docker ends that period at the first success): a relay lost in the gateway's first minute
+# shows only when the period ends. What users see afterwards is what is measured here, so
+# on podman the relays are stopped only once the gateway is older than its start period.
+go_duration_seconds() {   # podman prints a Go duration (1m0s, 30s), Docker nanoseconds
+  local d=$1 total=0
+  [[ $d =~ ^[0-9]+$ ]] && { echo $(( d / 1000000000 )); return; }
+  [[ $d =~ ([0-9]+)h ]] && total=$(( total + BASH_REMATCH[1] * 3600 ))
+  [[ $d =~ ([0-9]+)m([0-9]|$) ]] && total=$(( total + BASH_REMATCH[1] * 60 ))
+  [[ $d =~ ([0-9]+)(\.[0-9]+)?s$ ]] && total=$(( total + BASH_REMATCH[1] ))
+  echo "$total"
+}
+if [ "$ENGINE" = podman ]; then
+  period=$(go_duration_seconds "$(podman inspect --format '{{.Config.Healthcheck.StartPeriod}}' chrony-main 2>/dev/null)")
+  started_at=$(podman inspect --format '{{.State.StartedAt}}' chrony-main | sed 's/ [+-][0-9]\{4\} [A-Z]*$//')
+  ready_at=$(( $(date -u -d "$started_at" +%s) + period + 1 ))
+  if [ "$(date +%s)" -lt "$ready_at" ]; then
+    say "[podman] waiting $(( ready_at - $(date +%s) )) s for the gateway's health start period to end (podman counts no failure inside it)"
+    while [ "$(date +%s)" -lt "$ready_at" ]; do sleep 1; done
+  fi
+fi
+
 first=$selected
 first_ip=$(ip_of "$first")
 dock stop "$first" >/dev/null
