@@ -100,6 +100,25 @@ import Testing
         try Self.expectRefused(["NTS_SERVER_CERT": f.cert, "NTS_SERVER_KEY": f.key], naming: "invalid NTS_SERVER_CERT=")
     }
 
+    /// A rotation gone wrong: the key file replaced by something that is no key, then
+    /// SIGHUP. The reload is refused naming NTS_SERVER_KEY and the running chronyd is kept.
+    @Test func reloadRefusesABrokenKeyAndKeepsChronyd() throws {
+        let f = try Files()
+        let run = try RunningChronyvisor(["NTP_SERVERS": "127.0.0.1", "NTS_SERVER_CERT": f.cert, "NTS_SERVER_KEY": f.key,
+                                          "NTS_PORT": String(TestPorts.next()), "READY_WHEN": "running", "RESTART_MAX": "0"])
+        try waitUntil(timeout: 30, "chronyd answers\n\(run.log)") { run.log.contains("chronyvisor: ready ") }
+        let first = try #require(run.chronydPIDs.first)
+        try "not a key\n".write(toFile: f.key, atomically: true, encoding: .utf8)
+        chmod(f.key, 0o644)
+        run.signal(SIGHUP)
+        try run.waitForLog("reload refused")
+        let refused = try #require(run.events("reload refused").first)
+        #expect(RunningChronyvisor.value("error", in: refused)?.contains("NTS_SERVER_KEY") == true, "\(refused)")
+        #expect(run.chronydPIDs == [first] && processExists(first))
+        run.signal(SIGTERM)
+        #expect(try run.waitForExit() == .exited(0))
+    }
+
     /// A good pair passes the checks and the node serves NTS with it: a real chronyd client
     /// (-x) that trusts the CA gets cookies from it (authdata Mode NTS), and `status authdata`
     /// of the client prints what `chronyc -n authdata` prints.

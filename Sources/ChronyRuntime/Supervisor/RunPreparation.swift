@@ -9,6 +9,8 @@ public struct RunPlan: Sendable {
     /// chronyc, on chronyd's command socket.
     public let chronyc: ChronycClient
     public let command: ChronydCommand
+    /// Where the settings came from: a reload's errors name the variable or flag as at start.
+    let source: SettingsSource
 
     /// Validates every input first — settings (chrony, supervision and health), the chrony
     /// user, the NTS files (`NTSFileCheck`), the executables, the rendered chrony.conf (by chronyd's own parser,
@@ -32,13 +34,15 @@ public struct RunPlan: Sendable {
         let command = ChronydCommand.make(executable: chronyd, settings: chrony, user: account?.name, environment: environment)
         return RunPlan(chrony: chrony, supervision: supervision, health: health, account: account,
                        chronyc: ChronycClient(executable: chronyc, socket: chrony.paths.commandSocket, timeout: .seconds(5)),
-                       command: command)
+                       command: command, source: source)
     }
 
-    /// A SIGHUP reload: renders chrony.conf again from the same settings (templates and
-    /// drop-ins may have changed), checks it with chronyd's parser and writes it; throws the
-    /// error (nothing written) when it is bad.
+    /// A SIGHUP reload: checks the NTS files again (a rotated certificate or key must still
+    /// be a readable, matching pair), renders chrony.conf again from the same settings
+    /// (templates and drop-ins may have changed), checks it with chronyd's parser and writes
+    /// it; throws the error (nothing written) when anything is bad.
     public func reconfigure() throws {
+        try NTSFileCheck.check(chrony.nts, source: source, account: account)
         let text = try ConfigWriter.render(chrony)
         try ConfigWriter.checkWithChronyd(text, chronyd: command.executable)
         try ConfigWriter.write(text, to: chrony.paths.configFile)
