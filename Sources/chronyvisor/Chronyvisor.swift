@@ -1,13 +1,8 @@
 import ArgumentParser
 import ChronyKit
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 
-/// The `chronyvisor` command: one binary for every container of the NTP stand.
-@main
+/// The `chronyvisor` command: one binary for every container of the NTP stand. Started by
+/// `Entry`, which runs the argument parser in an async context.
 struct Chronyvisor: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chronyvisor",
@@ -27,14 +22,4 @@ struct Chronyvisor: AsyncParsableCommand {
             SettingsCommand.self,
         ]
     )
-
-    /// The entry point. First, before any Dispatch worker thread logs: libdispatch's own
-    /// diagnostics off. A release libdispatch writes them to syslog, outside our log format;
-    /// under systemd without CAP_SYS_NICE every start logged "Failed to set thread priority
-    /// for worker thread … errno=13" (a worker's renice for a QoS class, refused and
-    /// harmless). What it reports otherwise is a crash, which ends the process visibly anyway.
-    static func main() async {
-        setenv("LIBDISPATCH_LOG", "NO", 1)
-        await main(nil)
-    }
 }

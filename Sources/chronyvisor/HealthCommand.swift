@@ -9,9 +9,10 @@ struct HealthCommand: AsyncParsableCommand {
         commandName: "health",
         abstract: "Check that this node serves good time (for Docker's HEALTHCHECK).",
         discussion: """
-            Asks the running supervisor (`chronyvisor run`) for its latest verdict at \
-            HEALTH_LISTEN (GET /readyz, or /healthz with --live) and, when it does not \
-            answer, asks chronyd directly and applies the same policy. Prints one line, \
+            Reads the running supervisor's (`chronyvisor run`) latest verdict from the file it \
+            writes after every poll in CHRONY_RUN_DIR; without a fresh one, asks the \
+            supervisor at HEALTH_LISTEN (GET /readyz, or /healthz with --live) and, when it \
+            does not answer, asks chronyd directly and applies the same policy. Prints one line, \
             "STATE: reasons", and exits 0 when ready (healthy, or degraded while \
             HEALTH_DEGRADED_OK is true; with --live: chronyd runs and answers), 1 otherwise. \
             See the README's Health section for the verdicts and thresholds.
@@ -20,8 +21,11 @@ struct HealthCommand: AsyncParsableCommand {
     @Flag(help: "Check liveness only: chronyd runs and answers, synchronised or not.")
     var live = false
 
+    /// `--timeout`'s default, seconds (also what `health` without flags uses: `QuickCommand`).
+    static let defaultTimeout = 5.0
+
     @Option(help: ArgumentHelp("Seconds to wait for the supervisor or chronyd.", valueName: "seconds"))
-    var timeout: Double = 5
+    var timeout: Double = HealthCommand.defaultTimeout
 
     @OptionGroup var settings: SettingsOptions
     @OptionGroup var healthOptions: HealthOptions
@@ -34,14 +38,8 @@ struct HealthCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures {
-            let resolved = try settings.resolve()
-            let health = try healthOptions.resolve(settings.source)
-            let (answer, origin) = VerdictSource.answer(settings: resolved, health: health, liveness: live,
-                                                        timeout: .milliseconds(Int64(timeout * 1000)))
-            var line = answer.summary
-            if case .chronyd(let why) = origin { line += " (asked chronyd directly: \(why))" }
-            print(line)
-            if !answer.ready { throw ExitCode(1) }
+            let status = try HealthCheck.run(source: healthOptions.source(over: settings.source), live: live, timeout: timeout)
+            if status != 0 { throw ExitCode(status) }
         }
     }
 }

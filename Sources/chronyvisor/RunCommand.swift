@@ -32,6 +32,7 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         // First, before any thread of ours exists: signals are caught, orphans are ours.
+        MallocArenas.limitForSupervisor()
         let signals = SignalRelay.install()
         let reaping = Reaping.start()
         KeyValueLogHandler.bootstrap()
@@ -67,7 +68,9 @@ struct RunCommand: AsyncParsableCommand {
                 accelerator: plan.chrony.role == .gateway
                     ? StartupAccelerator(client: plan.chronyc, relays: plan.chrony.servers, minSources: plan.chrony.minSources)
                     : nil,
-                reconfigure: { try plan.reconfigure() })
+                reconfigure: { try plan.reconfigure() },
+                verdictFile: VerdictFile(runDirectory: plan.chrony.paths.runDirectory),
+                releasesStartupPages: true)
             let endpoints = HealthEndpoints(listen: health.listen, role: plan.chrony.role,
                                             degradedIsReady: health.degradedIsReady, metrics: metrics, logger: logger)
             signals.start()

@@ -71,6 +71,58 @@ import Testing
         #expect(try run.waitForExit() == .exited(0))
     }
 
+    /// `health` reads the verdict file `run` writes after every poll: it answers with nobody
+    /// at HEALTH_LISTEN (neither HTTP nor chronyd asked); `health` as the image's
+    /// HEALTHCHECK runs it (no argument parser) and `health --timeout 5` (the parser) agree;
+    /// `run` removes the file when it ends; a record whose writer is gone, or a stale one, is
+    /// ignored and `health` asks on.
+    @Test func healthReadsTheSupervisorsVerdictFile() throws {
+        let reference = try LocalChronyd.reference()
+        let run = try RunningChronyvisor(["NTP_SERVERS": "127.0.0.1:\(reference.port)"])
+        let file = VerdictFile(runDirectory: run.runDirectory)
+        try waitUntil(timeout: 30, "the verdict file says healthy\n\(run.log)") {
+            (try? String(contentsOfFile: file.path, encoding: .utf8))?.contains("\nstate healthy\n") == true
+        }
+        let record = try #require(VerdictRecord.parse(try String(contentsOfFile: file.path, encoding: .utf8)))
+        #expect(record.pid == run.supervisorPID)
+        #expect(record.ready && record.verdict.live)
+
+        var elsewhere = run.environment
+        elsewhere["HEALTH_LISTEN"] = "127.0.0.1:\(TestPorts.next())"  // nobody there
+        let quick = try runChronyvisor(["health"], environment: elsewhere)
+        #expect(quick.status == .exited(0))
+        #expect(quick.stdout.hasPrefix("healthy: synchronised to 127.0.0.1"), "\(quick.stdout)")
+        let parsed = try runChronyvisor(["health", "--timeout", "5"], environment: elsewhere)
+        #expect(parsed.status == quick.status)
+        #expect(parsed.stdout == quick.stdout)
+        #expect(try runChronyvisor(["health", "--live"], environment: elsewhere).status == .exited(0))
+
+        run.signal(SIGTERM)
+        #expect(try run.waitForExit() == .exited(0))
+        #expect(!FileManager.default.fileExists(atPath: file.path), "run removes its verdict file when it ends")
+
+        // Records that must not be believed; chronyd is gone, so asking on ends unhealthy.
+        let healthy = HealthVerdict(state: .healthy, live: true, reasons: ["synchronised to 127.0.0.1 (stratum 2)"])
+        let now = VerdictFile.monotonicNow()
+        let untrusted = [
+            VerdictRecord(pid: run.supervisorPID, writtenAt: now, staleAfter: 60_000_000_000, verdict: healthy, ready: true),
+            VerdictRecord(pid: getpid(), writtenAt: now - 20_000_000_000, staleAfter: 10_000_000_000, verdict: healthy, ready: true),
+        ]
+        for record in untrusted {
+            try file.write(record)
+            let answer = try runChronyvisor(["health"], environment: elsewhere)
+            #expect(answer.status == .exited(1), "\(record.text)")
+            #expect(answer.stdout.contains("asked chronyd directly"), "\(answer.stdout)")
+        }
+        // The same record, fresh and from a live process, is believed.
+        try file.write(VerdictRecord(pid: getpid(), writtenAt: VerdictFile.monotonicNow(), staleAfter: 60_000_000_000,
+                                     verdict: healthy, ready: true))
+        let believed = try runChronyvisor(["health"], environment: elsewhere)
+        #expect(believed.status == .exited(0))
+        #expect(believed.stdout == "healthy: synchronised to 127.0.0.1 (stratum 2)\n")
+        file.remove()
+    }
+
     /// Without a supervisor, `health` asks chronyd directly and says so; with chronyd down,
     /// it exits 1 naming the socket.
     @Test func healthWithoutSupervisorAsksChronyd() throws {

@@ -79,7 +79,7 @@ public struct ChronySettings: Sendable, Equatable {
 
         let paths = ChronyPaths(
             configFile: try v.path(.chronyConf) ?? "/etc/chrony/chrony.conf",
-            runDirectory: try v.ownedDirectory(.runDirectory) ?? "/run/chrony",
+            runDirectory: try runDirectory(source),
             stateDirectory: try v.ownedDirectory(.stateDirectory) ?? "/var/lib/chrony",
             confDirectory: try v.path(.confDirectory) ?? "/etc/chrony/conf.d")
         return ChronySettings(
@@ -89,6 +89,14 @@ public struct ChronySettings: Sendable, Equatable {
             templateDirectory: try v.path(.templateDirectory),
             chronydPath: try v.path(.chronydPath), chronycPath: try v.path(.chronycPath),
             givenSettings: SettingKey.chronySettings.compactMap(source.raw))
+    }
+}
+
+extension ChronySettings {
+    /// CHRONY_RUN_DIR alone, validated as `resolve` validates it: `health` reads the
+    /// supervisor's verdict file there before it needs any other setting.
+    public static func runDirectory(_ source: SettingsSource) throws(SettingError) -> String {
+        try Validator(source: source).ownedDirectory(.runDirectory) ?? "/run/chrony"
     }
 }
 

@@ -64,6 +64,13 @@ public final class Latch: @unchecked Sendable {
         }
     }
 
+    /// Blocks until the latch opens.
+    public func wait() {
+        condition.withLock {
+            while !isOpen { condition.wait() }
+        }
+    }
+
     /// Blocks until the latch opens or `seconds` pass; whether it opened.
     public func wait(seconds: Double) -> Bool {
         condition.lock()

@@ -23,8 +23,10 @@ public enum RuntimeDirectories {
     /// What chronyd itself leaves in its run and state directories (chrony 4.3–4.8): the
     /// command socket and pid file, the drift and RTC files, NTS keys and cookies
     /// (`ntskeys`, `ADDRESS.nts`), measurement dumps (`*.dat`), the temporary files it
-    /// renames into place (`*.tmp`), and a new file system's `lost+found`.
-    static let chronydNames: Set<String> = ["chronyd.sock", "chronyd.pid", "chrony.drift", "chrony.rtc", "ntskeys", "lost+found"]
+    /// renames into place (`*.tmp`), and a new file system's `lost+found`; and the verdict
+    /// file `run` itself writes there for `health` (`VerdictRecord.fileName`).
+    static let chronydNames: Set<String> = ["chronyd.sock", "chronyd.pid", "chrony.drift", "chrony.rtc", "ntskeys", "lost+found",
+                                            VerdictRecord.fileName]
     static let chronydSuffixes = [".nts", ".dat", ".tmp"]
 
     /// True when `name` is something chronyd puts in its directories.

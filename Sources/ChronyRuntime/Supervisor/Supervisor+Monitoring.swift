@@ -46,6 +46,8 @@ extension Supervisor {
             if new != old { s.stateSince = .now }
             return (old, new, becameReady, summary)
         }
+        let current = state.snapshot
+        if current.state != .stopping, let verdict = current.verdict { recordVerdict(verdict) }
         guard let change else { return }
         let summary = change.summary
         if change.from != change.to {
@@ -59,6 +61,10 @@ extension Supervisor {
             logger.log(level: sent || !notifier.isEnabled ? .info : .warning, "ready", metadata: [
                 "ready_when": "\(supervision.readyWhen.rawValue)", "notify": "\(notified)",
                 "verdict": "\(state.snapshot.verdict?.state.rawValue ?? "none")"])
+            if releasesStartupPages {
+                let released = StartupPages.release()
+                logger.debug("start-up pages released", metadata: ["bytes": "\(released.map(String.init) ?? "refused")"])
+            }
         } else {
             notifier.status(summary)
         }
@@ -85,6 +91,29 @@ extension Supervisor {
             }
             logger.info("state changed", metadata: ["from": "\(from.rawValue)", "to": "stopping", "status": "\(summary)"])
             notifier.stopping(status: summary)
+            verdictFile?.remove()  // `health` asks /readyz while chronyd stops
+        }
+    }
+
+    /// Writes the verdict file `chronyvisor health` reads: after every transition, so that its
+    /// age shows the poll loop is alive (stale after a poll interval plus the watchdog's margin).
+    private func recordVerdict(_ verdict: HealthVerdict) {
+        guard let verdictFile else { return }
+        let staleAfter = supervision.pollInterval + .seconds(10)
+        let record = VerdictRecord(
+            pid: getpid(), writtenAt: VerdictFile.monotonicNow(),
+            staleAfter: staleAfter.components.seconds * 1_000_000_000 + staleAfter.components.attoseconds / 1_000_000_000,
+            verdict: verdict, ready: verdict.isReady(degradedIsReady: degradedIsReady))
+        do {
+            try verdictFile.write(record)
+            if verdictWriteFailing.exchange(false, ordering: .relaxed) {
+                logger.info("verdict file written again", metadata: ["path": "\(verdictFile.path)"])
+            }
+        } catch {
+            if !verdictWriteFailing.exchange(true, ordering: .relaxed) {
+                logger.warning("cannot write the verdict file: `chronyvisor health` asks HEALTH_LISTEN instead",
+                               metadata: ["path": "\(verdictFile.path)", "error": "\(error)"])
+            }
         }
     }
 

@@ -36,12 +36,22 @@ public final class Supervisor: Sendable {
     /// Serialises state transitions with their log line and notification, so STATUS= lines
     /// reach systemd in the order the states were entered (state readers never wait on it).
     let transitions = Mutex(())
+    /// Where the verdict is written after every poll for `chronyvisor health` (nil: nowhere).
+    let verdictFile: VerdictFile?
+    /// Whether the executable's start-up pages are given back once chronyd is first ready
+    /// (`StartupPages`; `run` does, in-process tests do not).
+    let releasesStartupPages: Bool
+    /// Whether the last write of `verdictFile` failed (logged once per run of failures).
+    let verdictWriteFailing = Atomic(false)
 
     public init(chrony: ChronySettings, supervision: SupervisionSettings, launcher: any ChronydLaunching,
                 observer: any ChronydObserver, notifier: SystemdNotifier, health: HealthPolicy,
                 degradedIsReady: Bool = true, metrics: ChronyMetrics? = nil, accelerator: StartupAccelerator? = nil,
-                reconfigure: (@Sendable () throws -> Void)? = nil, state: SupervisorState = SupervisorState()) {
+                reconfigure: (@Sendable () throws -> Void)? = nil, verdictFile: VerdictFile? = nil,
+                releasesStartupPages: Bool = false, state: SupervisorState = SupervisorState()) {
         self.accelerator = accelerator
+        self.verdictFile = verdictFile
+        self.releasesStartupPages = releasesStartupPages
         self.health = health
         self.degradedIsReady = degradedIsReady
         self.metrics = metrics
@@ -59,10 +69,12 @@ public final class Supervisor: Sendable {
                             observer: any ChronydObserver, notifier: SystemdNotifier, health: HealthPolicy,
                             degradedIsReady: Bool = true, metrics: ChronyMetrics? = nil,
                             accelerator: StartupAccelerator? = nil, reconfigure: (@Sendable () throws -> Void)? = nil,
+                            verdictFile: VerdictFile? = nil, releasesStartupPages: Bool = false,
                             state: SupervisorState = SupervisorState()) {
         self.init(chrony: chrony, supervision: supervision, launcher: ProcessChronydLauncher(command: command),
                   observer: observer, notifier: notifier, health: health, degradedIsReady: degradedIsReady,
-                  metrics: metrics, accelerator: accelerator, reconfigure: reconfigure, state: state)
+                  metrics: metrics, accelerator: accelerator, reconfigure: reconfigure, verdictFile: verdictFile,
+                  releasesStartupPages: releasesStartupPages, state: state)
     }
 
     /// What the lifecycle's event loop acts on, in arrival order.
@@ -88,6 +100,9 @@ public final class Supervisor: Sendable {
     /// the caught signals. Throws the error of a service that cannot start (HEALTH_LISTEN
     /// taken: a `SettingError`, exit 78); chronyd is then never started.
     public func run(signals: AsyncStream<Int32>, services: [any SupervisedService] = []) async throws -> Int32 {
+        // A previous run's verdict (a restarted container keeps its files) must not speak for this one.
+        verdictFile?.remove()
+        defer { verdictFile?.remove() }
         let (events, post) = AsyncStream.makeStream(of: Event.self)
         let (starts, reportStart) = AsyncStream.makeStream(of: ServiceStart.self)
         let outcome: Result<Int32, any Error> = await withTaskGroup(of: Int32?.self) { group in

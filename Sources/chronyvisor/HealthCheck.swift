@@ -1,0 +1,26 @@
+import ChronyKit
+import ChronyRuntime
+
+/// What `chronyvisor health` does, with or without the argument parser.
+enum HealthCheck {
+    /// Prints "STATE: reasons" and returns 0 when ready (live, with `live`), else 1.
+    ///
+    /// The supervisor's verdict file in CHRONY_RUN_DIR first (written after every poll: one
+    /// file read, nothing else resolved); without a fresh one, the supervisor at HEALTH_LISTEN;
+    /// without an answer there, chronyd itself under the same policy. Throws a
+    /// `SettingError` (exit 78) for a bad setting it needed.
+    static func run(source: SettingsSource, live: Bool, timeout: Double) throws(SettingError) -> Int32 {
+        if let answer = VerdictFile(runDirectory: try ChronySettings.runDirectory(source)).answer(liveness: live) {
+            print(answer.summary)
+            return answer.ready ? 0 : 1
+        }
+        let settings = try ChronySettings.resolve(source)
+        let health = try HealthSettings.resolve(source)
+        let (answer, origin) = VerdictSource.answer(settings: settings, health: health, liveness: live,
+                                                    timeout: .milliseconds(Int64(timeout * 1000)))
+        var line = answer.summary
+        if case .chronyd(let why) = origin { line += " (asked chronyd directly: \(why))" }
+        print(line)
+        return answer.ready ? 0 : 1
+    }
+}
