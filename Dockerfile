@@ -33,8 +33,9 @@ FROM debian:${DEBIAN_RELEASE}-slim AS runtime-base
 #    keeps working in `docker exec`; chronyd and chronyvisor log in UTC anyway. The bytes
 #    only go where tzdata is unpacked here: a newer tzdata than the base's (named below so
 #    that the zone rules are the current ones) or a base without it.
-#  - apt-get clean: the downloaded .deb files (5 MB); the official slim images drop them by
-#    an apt hook, a base built by debootstrap (scripts/lib/image.sh) has none.
+#  - apt-get clean: the downloaded .deb files (5 MB) where the base has no apt hook that
+#    drops them (the official slim images and scripts/lib/image.sh's base have one; a base
+#    built by an earlier image.sh has not).
 #  - the package lists, apt's caches and logs, and the *-old backups debconf and dpkg write
 #    (copies of files that changed: 0.9 MB).
 #  - no iproute2. Debian's chrony depends on it, but no file of the package calls ip, ss or
