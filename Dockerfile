@@ -23,9 +23,48 @@ FROM debian:${DEBIAN_RELEASE}-slim AS runtime-base
 
 # chrony creates its user `_chrony`; chronyd drops to it after binding port 123 (-u).
 # Nothing here starts a service: invoke-rc.d finds no init in an image build.
-RUN apt-get update \
+# Kept small (issue 14: image <= 120 MB), all in this one RUN so that the layer shrinks:
+#  - dpkg path excludes, in a file of their own so that packages installed later (an image
+#    built FROM this one) stay trimmed too. The slim base already leaves out documentation
+#    (but the copyright files), manuals, info pages and translations; this adds:
+#    bash completion (no interactive shell here) and the leap-second-counting `right/` time
+#    zones but right/UTC (chronyd's `leapsectz right/UTC`, conf-templates/common.mustache,
+#    reads it; right/UTC links to right/Etc/UTC). Every ordinary zone stays, so TZ=Area/City
+#    keeps working in `docker exec`; chronyd and chronyvisor log in UTC anyway. The bytes
+#    only go where tzdata is unpacked here: a newer tzdata than the base's (named below so
+#    that the zone rules are the current ones) or a base without it.
+#  - apt-get clean: the downloaded .deb files (5 MB) where the base has no apt hook that
+#    drops them (the official slim images and scripts/lib/image.sh's base have one; a base
+#    built by an earlier image.sh has not).
+#  - the package lists, apt's caches and logs, and the *-old backups debconf and dpkg write
+#    (copies of files that changed: 0.9 MB).
+#  - no iproute2. Debian's chrony depends on it, but no file of the package calls ip, ss or
+#    tc (bookworm's 4.3: its network hooks and chrony-helper use chronyc), and neither do
+#    chronyvisor, the health check or the stand's scripts. With it came 12 MB: ip, tc & co.,
+#    libssl3/libcrypto, Kerberos, libtirpc, libbpf, libelf, libcap2-bin. An empty local package that provides `iproute2` satisfies the
+#    dependency, so dpkg's state stays consistent (`apt-get check` passes) and an image built
+#    FROM this one that wants `ip` still gets the real package by `apt-get install iproute2`.
+RUN printf '%s\n' \
+      'path-exclude /usr/share/bash-completion/*' \
+      'path-exclude /usr/share/zoneinfo/right/*' \
+      'path-include /usr/share/zoneinfo/right/UTC' \
+      'path-include /usr/share/zoneinfo/right/Etc/UTC' \
+      > /etc/dpkg/dpkg.cfg.d/chronyvisor-slim \
+ && mkdir -p /tmp/no-iproute2/DEBIAN \
+ && printf '%s\n' 'Package: chronyvisor-no-iproute2' 'Version: 1' 'Architecture: all' \
+      'Maintainer: chronyvisor' 'Provides: iproute2' \
+      'Description: stands in for iproute2 in the chronyvisor image' \
+      ' No file of the chrony package calls ip, ss or tc; nothing in the image needs them.' \
+      > /tmp/no-iproute2/DEBIAN/control \
+ && dpkg-deb --build /tmp/no-iproute2 /tmp/no-iproute2.deb >/dev/null \
+ && dpkg -i /tmp/no-iproute2.deb \
+ && rm -rf /tmp/no-iproute2 /tmp/no-iproute2.deb \
+ && apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chrony tzdata libsystemd0 \
+ && apt-get clean \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /var/log/apt /var/log/dpkg.log /var/log/alternatives.log \
+    /var/cache/debconf/*-old /var/lib/dpkg/*-old \
+ && test -f /usr/share/zoneinfo/right/UTC && ! dpkg -s iproute2 >/dev/null 2>&1 \
  && rm -f /etc/chrony/chrony.conf \
  && mkdir -p /etc/chrony/conf.d
 
