@@ -41,9 +41,10 @@ FROM debian:${DEBIAN_RELEASE}-slim AS runtime-base
 #  - no iproute2. Debian's chrony depends on it, but no file of the package calls ip, ss or
 #    tc (bookworm's 4.3: its network hooks and chrony-helper use chronyc), and neither do
 #    chronyvisor, the health check or the stand's scripts. With it came 12 MB: ip, tc & co.,
-#    libssl3/libcrypto, Kerberos, libtirpc, libbpf, libelf, libcap2-bin. An empty local package that provides `iproute2` satisfies the
-#    dependency, so dpkg's state stays consistent (`apt-get check` passes) and an image built
-#    FROM this one that wants `ip` still gets the real package by `apt-get install iproute2`.
+#    libssl3/libcrypto, Kerberos, libtirpc, libbpf, libelf, libcap2-bin. An empty local
+#    package that provides `iproute2` satisfies the dependency, so dpkg's state stays
+#    consistent (`apt-get check` passes) and an image built FROM this one that wants `ip`
+#    still gets the real package by `apt-get install iproute2`.
 RUN printf '%s\n' \
       'path-exclude /usr/share/bash-completion/*' \
       'path-exclude /usr/share/zoneinfo/right/*' \
@@ -82,9 +83,11 @@ ENV CHRONY_CONF=/run/chronyvisor/chrony.conf \
 EXPOSE 123/udp
 
 # Sync-aware health: exit 0 while chronyd serves time it can vouch for, 1 otherwise.
-#  interval 10s   one exec of the binary and a chronyc round trip over the Unix socket (a few
-#                 ms); a lost sync shows within about half a minute.
-#  timeout 5s     the check's own chronyc calls time out well before; 5 s only guards against
+#  interval 10s   one exec of the binary, which reads the verdict `run` writes after every
+#                 poll (CHRONY_RUN_DIR/chronyvisor.health): about what `chronyc -n tracking`
+#                 costs (docs/benchmarks.md); a lost sync shows within about half a minute.
+#  timeout 5s     reading the file takes milliseconds; without a fresh one the check asks
+#                 HTTP, then chronyd, whose calls time out well before; 5 s only guards against
 #                 a host too loaded to schedule the check.
 #  start-period 60s  a relay needs DNS plus chronyd's iburst (four polls two seconds apart)
 #                 and source selection before it syncs; failures until then do not count,

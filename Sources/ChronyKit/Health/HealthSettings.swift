@@ -62,7 +62,7 @@ public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
 extension SettingKey {
     public static let healthListen = SettingKey(
         "HEALTH_LISTEN", flag: "health-listen", default: "127.0.0.1:9123",
-        help: "Address of the HTTP endpoints (/healthz, /readyz, /status, /metrics); `chronyvisor health` asks here. Loopback unless opened.")
+        help: "Address of the HTTP endpoints (/healthz, /readyz, /status, /metrics); `chronyvisor health` asks here when run's verdict file is missing or stale. Loopback unless opened.")
     public static let healthMaxOffset = SettingKey(
         "HEALTH_MAX_OFFSET", flag: "health-max-offset", default: "100ms",
         help: "Largest |offset| of the clock from its source (gateway: unhealthy above; relay: counts into the estimated error). A duration: 100ms, 50us, 0.1 (seconds).")

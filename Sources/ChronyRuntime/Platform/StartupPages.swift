@@ -6,10 +6,10 @@
 /// page cache in large folios, so those few calls leave most of the 19 MB binary mapped and
 /// counted as resident for as long as the supervisor lives. `MADV_PAGEOUT` over the
 /// executable's mappings unmaps their clean pages (and drops them from the page cache when no
-/// other process maps them; dirty data pages stay); what the poll loop, the HTTP endpoints and
-/// the metrics use comes back on their next call, and only that stays. `MADV_RANDOM` first,
-/// so that it comes back page by page instead of in readahead's large folios. Measured in
-/// docs/benchmarks.md (with `MallocArenas`: 15.8 → 12.0 MiB at one scrape a second).
+/// other process maps them; dirty data pages stay), `MADV_DONTNEED` unmaps the rest of the
+/// code; what the poll loop, the HTTP endpoints and the metrics use comes back on their next
+/// call, and only that stays. `MADV_RANDOM` first, so that it comes back page by page instead
+/// of in readahead's large folios. Measured in docs/benchmarks.md.
 public enum StartupPages {
     /// Pages out the mappings of this process's executable; the bytes advised, or
     /// nil when the kernel refused (before Linux 5.4, or a sandbox without the call).
@@ -24,9 +24,15 @@ public enum StartupPages {
             let bounds = fields[0].split(separator: "-")
             guard bounds.count == 2, let start = UInt(bounds[0], radix: 16), let end = UInt(bounds[1], radix: 16),
                   end > start, let address = UnsafeMutableRawPointer(bitPattern: start) else { continue }
-            _ = madvise(address, Int(end - start), MADV_RANDOM)
-            guard madvise(address, Int(end - start), MADV_PAGEOUT) == 0 else { return nil }
-            advised += Int(end - start)
+            let length = Int(end - start)
+            _ = madvise(address, length, MADV_RANDOM)
+            guard madvise(address, length, MADV_PAGEOUT) == 0 else { return nil }
+            // Code is never written: its pages come back from the file unchanged. Only there
+            // is MADV_DONTNEED safe (in data or RELRO pages it would drop what was written);
+            // it also unmaps what MADV_PAGEOUT skips because another process maps it too (the
+            // stand's four containers share one image's page cache).
+            if fields[1] == "r-xp" { _ = madvise(address, length, MADV_DONTNEED) }
+            advised += length
         }
         return advised
     }
