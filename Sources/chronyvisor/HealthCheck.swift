@@ -10,7 +10,7 @@ enum HealthCheck {
     /// without an answer there, chronyd itself under the same policy. Throws a
     /// `SettingError` (exit 78) for a bad setting it needed.
     static func run(source: SettingsSource, live: Bool, timeout: Double) throws(SettingError) -> Int32 {
-        if let answer = VerdictFile(runDirectory: try ChronySettings.runDirectory(source)).answer(liveness: live) {
+        if let answer = VerdictSource.fromFile(runDirectory: try ChronySettings.runDirectory(source), liveness: live) {
             print(answer.summary)
             return answer.ready ? 0 : 1
         }

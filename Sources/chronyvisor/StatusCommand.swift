@@ -68,7 +68,8 @@ struct StatusCommand: AsyncParsableCommand {
                 }
                 // The supervisor's verdict when it runs, else the policy applied to these reports.
                 let health = try healthOptions.resolve(settings.source)
-                let verdict = (try? VerdictSource.fromSupervisor(health, path: "/readyz", timeout: .seconds(2)))?.verdict
+                let verdict = VerdictSource.fromFile(runDirectory: resolved.paths.runDirectory, liveness: false)?.verdict
+                    ?? (try? VerdictSource.fromSupervisor(health, path: "/readyz", timeout: .seconds(2)))?.verdict
                     ?? VerdictSource.evaluate(settings: resolved, health: health, reports: .success(set))
                 let overview = StatusOverview(role: resolved.role, verdict: verdict, tracking: tracking, sources: sources)
                 print(json ? StatusJSON.encode(overview) : overview.text, terminator: "")

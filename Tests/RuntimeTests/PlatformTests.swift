@@ -5,6 +5,34 @@ import Testing
 /// The platform layer: the system-call wrapper's typed errors, whole-file reads and atomic
 /// writes, the latch, and blocking work off the async pool.
 @Suite struct PlatformTests {
+    /// Resident kB of this process's own code (the executable's r-xp mapping), from smaps.
+    static func residentCodeKB() throws -> Int {
+        let executable = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
+        var inCode = false
+        var total = 0
+        for line in try String(contentsOfFile: "/proc/self/smaps", encoding: .utf8).split(separator: "\n") {
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            if fields.first?.contains("-") == true && fields.count >= 5 {
+                inCode = fields.count == 6 && fields[1] == "r-xp" && fields[5] == executable
+            } else if inCode, fields.first == "Rss:", fields.count >= 2, let kb = Int(fields[1]) {
+                total += kb
+            }
+        }
+        return total
+    }
+
+    /// `run` gives back its start-up pages: the code stops being resident and keeps running
+    /// (what it calls next comes back from the file).
+    @Test func startupPagesAreGivenBackAndCodeStillRuns() throws {
+        let before = try Self.residentCodeKB()
+        let advised = try #require(StartupPages.release(), "madvise refused (Linux before 5.4?)")
+        let after = try Self.residentCodeKB()
+        #expect(advised > 0)
+        #expect(before > 0)
+        #expect(after < before, "resident code \(before) kB -> \(after) kB")
+        #expect(try SystemFile.text(at: "/proc/self/comm").isEmpty == false)
+    }
+
     @Test func failedCallsBecomeTypedErrorsNamingTheCall() throws {
         #expect(throws: SystemCallError(call: "open", errno: ENOENT)) {
             try SystemFile.bytes(at: "/nonexistent/chronyvisor-platform-test")

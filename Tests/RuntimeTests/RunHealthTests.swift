@@ -92,9 +92,12 @@ import Testing
         let quick = try runChronyvisor(["health"], environment: elsewhere)
         #expect(quick.status == .exited(0))
         #expect(quick.stdout.hasPrefix("healthy: synchronised to 127.0.0.1"), "\(quick.stdout)")
+        // The parser's path reads the same file (the reasons carry the offset, which each poll
+        // updates: compare up to it).
         let parsed = try runChronyvisor(["health", "--timeout", "5"], environment: elsewhere)
         #expect(parsed.status == quick.status)
-        #expect(parsed.stdout == quick.stdout)
+        #expect(parsed.stdout.hasPrefix("healthy: synchronised to 127.0.0.1"), "\(parsed.stdout)")
+        #expect(!parsed.stdout.contains("asked chronyd directly"))
         #expect(try runChronyvisor(["health", "--live"], environment: elsewhere).status == .exited(0))
 
         run.signal(SIGTERM)
@@ -103,7 +106,7 @@ import Testing
 
         // Records that must not be believed; chronyd is gone, so asking on ends unhealthy.
         let healthy = HealthVerdict(state: .healthy, live: true, reasons: ["synchronised to 127.0.0.1 (stratum 2)"])
-        let now = VerdictFile.monotonicNow()
+        let now = SystemExchangeClock().monotonicNanoseconds()
         let untrusted = [
             VerdictRecord(pid: run.supervisorPID, writtenAt: now, staleAfter: 60_000_000_000, verdict: healthy, ready: true),
             VerdictRecord(pid: getpid(), writtenAt: now - 20_000_000_000, staleAfter: 10_000_000_000, verdict: healthy, ready: true),
@@ -115,7 +118,7 @@ import Testing
             #expect(answer.stdout.contains("asked chronyd directly"), "\(answer.stdout)")
         }
         // The same record, fresh and from a live process, is believed.
-        try file.write(VerdictRecord(pid: getpid(), writtenAt: VerdictFile.monotonicNow(), staleAfter: 60_000_000_000,
+        try file.write(VerdictRecord(pid: getpid(), writtenAt: SystemExchangeClock().monotonicNanoseconds(), staleAfter: 60_000_000_000,
                                      verdict: healthy, ready: true))
         let believed = try runChronyvisor(["health"], environment: elsewhere)
         #expect(believed.status == .exited(0))

@@ -1,7 +1,8 @@
 import ChronyKit
 
 /// The supervisor's verdict file (`VerdictRecord`) in chronyd's run directory: `run` writes it
-/// after every poll and removes it when it starts and ends; `health` reads it.
+/// after every poll and removes it when it starts, stops and ends; `VerdictSource` reads it.
+/// Its stamps are on the clock `SystemExchangeClock.monotonicNanoseconds` reads.
 public struct VerdictFile: Sendable {
     public let path: String
     /// Written first, then renamed over `path`. Its `.tmp` suffix is one the run directory's
@@ -10,13 +11,6 @@ public struct VerdictFile: Sendable {
 
     public init(runDirectory: String) {
         path = runDirectory + "/" + VerdictRecord.fileName
-    }
-
-    /// CLOCK_MONOTONIC now, nanoseconds: the clock `VerdictRecord.written` is on.
-    public static func monotonicNow() -> Int64 {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
     }
 
     /// Replaces the file with `record` (no fsync: a record outlives neither its writer nor
@@ -47,7 +41,7 @@ public struct VerdictFile: Sendable {
     public func answer(liveness: Bool) -> HealthAnswer? {
         guard let bytes = try? SystemFile.bytes(at: path),
               let record = VerdictRecord.parse(String(decoding: bytes, as: UTF8.self)),
-              record.isFresh(now: Self.monotonicNow()),
+              record.isFresh(now: SystemExchangeClock().monotonicNanoseconds()),
               kill(record.pid, 0) == 0 || errno == EPERM else { return nil }
         return record.answer(liveness: liveness)
     }

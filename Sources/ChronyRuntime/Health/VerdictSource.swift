@@ -1,15 +1,23 @@
 import ChronyKit
 import FoundationEssentials
 
-/// Where a command gets the node's health verdict: from the running supervisor over HTTP on
-/// loopback (its latest verdict, with the start grace and the served-time check), or — when
-/// no supervisor answers — by asking chronyd directly and applying the same policy.
+/// Where a command gets the node's health verdict, cheapest first: the running supervisor's
+/// verdict file in the run directory (written after every poll; `VerdictFile`), the
+/// supervisor over HTTP on loopback (its latest verdict, with the start grace and the
+/// served-time check), or — when no supervisor answers — chronyd asked directly under the
+/// same policy.
 public enum VerdictSource {
     /// How the verdict was obtained.
     public enum Origin: Sendable, Equatable {
         case supervisor
         /// The supervisor did not answer (the reason); chronyd was asked directly.
         case chronyd(String)
+    }
+
+    /// The supervisor's answer from its verdict file in `runDirectory` (`/healthz`'s when
+    /// `liveness`, else `/readyz`'s); nil when there is no fresh record of a live supervisor.
+    public static func fromFile(runDirectory: String, liveness: Bool) -> HealthAnswer? {
+        VerdictFile(runDirectory: runDirectory).answer(liveness: liveness)
     }
 
     /// The supervisor's answer at `path` (/readyz or /healthz); throws why there is none.

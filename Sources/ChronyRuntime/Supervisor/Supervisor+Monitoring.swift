@@ -11,8 +11,10 @@ extension Supervisor {
     }
 
     private func transition(_ observation: Observation, pid: pid_t?, poll: (reading: ChronydReading, duration: Duration)?) {
-        let change = state.update { s -> (from: NodeState, to: NodeState, ready: Bool, summary: String)? in
-            if let pid, s.chronydPID != pid { return nil }
+        // The verdict to record for `health` (none for a poll that raced a restart, or while
+        // stopping), and the state change to announce (none when nothing changed).
+        let (recorded, change) = state.update { s -> (HealthVerdict?, (from: NodeState, to: NodeState, ready: Bool, summary: String)?) in
+            if let pid, s.chronydPID != pid { return (nil, nil) }
             if let poll {
                 s.lastPollDuration = poll.duration
                 s.lastPollFailure = poll.reading.failure
@@ -39,15 +41,15 @@ extension Supervisor {
             let becameReady = !s.ready && readyNow
             if becameReady { s.ready = true }
             let summary = new.summary(verdict)
+            let recorded = new == .stopping ? nil : verdict
             // STATUS= follows the summary (reasons change within a state: "2 of 3 reachable").
-            guard new != old || becameReady || summary != s.statusLine else { return nil }
+            guard new != old || becameReady || summary != s.statusLine else { return (recorded, nil) }
             s.statusLine = summary
             s.state = new
             if new != old { s.stateSince = .now }
-            return (old, new, becameReady, summary)
+            return (recorded, (old, new, becameReady, summary))
         }
-        let current = state.snapshot
-        if current.state != .stopping, let verdict = current.verdict { recordVerdict(verdict) }
+        if let recorded { recordVerdict(recorded) }
         guard let change else { return }
         let summary = change.summary
         if change.from != change.to {
@@ -101,8 +103,8 @@ extension Supervisor {
         guard let verdictFile else { return }
         let staleAfter = supervision.pollInterval + .seconds(10)
         let record = VerdictRecord(
-            pid: getpid(), writtenAt: VerdictFile.monotonicNow(),
-            staleAfter: staleAfter.components.seconds * 1_000_000_000 + staleAfter.components.attoseconds / 1_000_000_000,
+            pid: getpid(), writtenAt: SystemExchangeClock().monotonicNanoseconds(),
+            staleAfter: staleAfter.wholeMicroseconds * 1000,
             verdict: verdict, ready: verdict.isReady(degradedIsReady: degradedIsReady))
         do {
             try verdictFile.write(record)
