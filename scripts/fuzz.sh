@@ -5,6 +5,8 @@
 #                                            another) for SECONDS each (default 25)
 #   scripts/fuzz.sh --list                   the targets' names, one a line
 #   scripts/fuzz.sh --build                  build only
+#   scripts/fuzz.sh --no-build TARGET SECS   fuzz with the binary already built (for several
+#                                            targets at once)
 #   scripts/fuzz.sh --help
 #
 # The binary is .build-fuzz/release/chronyvisor-fuzz (Sources/FuzzEntry, the targets in
@@ -28,7 +30,7 @@ TARGETS="report-tracking report-sources report-sourcestats report-serverstats re
 report-ntpdata report-clients report-authdata report-selectdata chronyc-batch status-from
 ntp-reply templates settings verdict-record http-request"
 
-usage() { sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; }
 
 case "${1:-}" in
   -h|--help) usage; exit 0 ;;
@@ -36,9 +38,13 @@ case "${1:-}" in
 esac
 
 build_only=0
+skip_build=0
 target=all
 seconds=25
-if [ "${1:-}" = --build ]; then build_only=1; shift; fi
+case "${1:-}" in
+  --build) build_only=1; shift ;;
+  --no-build) skip_build=1; shift ;;
+esac
 [ $# -ge 1 ] && { target=$1; shift; }
 [ $# -ge 1 ] && { seconds=$1; shift; }
 [ $# -eq 0 ] || { usage >&2; exit 64; }
@@ -56,14 +62,18 @@ have swift || die "the Swift toolchain is needed"
 build=(swift build -c release --scratch-path .build-fuzz --product chronyvisor-fuzz
        --sanitize=fuzzer --sanitize=address
        -Xswiftc -sanitize=fuzzer,address -Xswiftc -DCHRONYVISOR_FUZZING)
-started=$(now)
-mkdir -p .build-fuzz
-if ! "${build[@]}" >.build-fuzz/build.log 2>&1; then
-  grep -v "Cannot export local symbol" .build-fuzz/build.log | tail -40 >&2
-  die "the fuzz build failed (its errors above; all of it in .build-fuzz/build.log)"
-fi
 bin=.build-fuzz/release/chronyvisor-fuzz
-say "built $bin in $(since "$started") s"
+if [ "$skip_build" = 1 ]; then
+  [ -x "$bin" ] || die "$bin is not built yet: scripts/fuzz.sh --build"
+else
+  started=$(now)
+  mkdir -p .build-fuzz
+  if ! "${build[@]}" >.build-fuzz/build.log 2>&1; then
+    grep -v "Cannot export local symbol" .build-fuzz/build.log | tail -40 >&2
+    die "the fuzz build failed (its errors above; all of it in .build-fuzz/build.log)"
+  fi
+  say "built $bin in $(since "$started") s"
+fi
 [ "$build_only" = 1 ] && exit 0
 
 # Crashes are libFuzzer's to report: Swift's backtracer would stop it from writing the
