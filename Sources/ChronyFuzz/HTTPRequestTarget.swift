@@ -13,7 +13,7 @@ import Synchronization
 enum HTTPRequestTarget {
     static let target = FuzzTarget(
         name: "http-request",
-        summary: "raw bytes to the HTTP endpoint server: well-formed responses (NIO's client decoder reads them), one per request in order, then at most NIO's 400; only the server's own headers",
+        summary: "raw bytes to the HTTP endpoint server: well-formed responses (NIO's client decoder reads them), one per request in order with its status and length, then only NIO's 400s; only the server's own headers",
         dictionary: ["GET ", "HEAD ", "POST ", "OPTIONS ", "CONNECT ", " HTTP/1.1\r\n", " HTTP/1.0\r\n", "\r\n", "\r\n\r\n",
                      "Host: localhost\r\n", "Connection: close\r\n", "Connection: keep-alive\r\n", "Content-Length: ",
                      "Transfer-Encoding: chunked\r\n", "Expect: 100-continue\r\n", "Upgrade: h2c\r\n", "/healthz", "/readyz",
@@ -70,7 +70,8 @@ enum HTTPRequestTarget {
             closed.append((HTTPResponseHead(version: .http1_1, status: .badRequest, headers: ["connection": "close"]), 0))
             heads = closed
         }
-        try require(heads.count <= requests.count + 1, name, "\(heads.count) responses to \(requests.count) requests")
+        let shown = String(decoding: output, as: UTF8.self)
+
         for (index, (head, body)) in heads.enumerated() {
             let names = Set(head.headers.map { $0.name.lowercased() })
             try require(names.isSubset(of: ownHeaders), name, "response headers \(names.sorted())")
@@ -78,12 +79,17 @@ enum HTTPRequestTarget {
                 let request = requests[index]
                 let expected = endpoints.respond(to: request, snapshot: snapshot)
                 try require(head.status == expected.status, name, "\(request.method) \(request.path) answered \(head.status), expected \(expected.status)")
+                // NIO's encoder drops Content-Length from any response to CONNECT (a 2xx opens
+                // a tunnel): the 405 is delimited by the connection's end. Left as NIO does it.
+                if request.method == .CONNECT { continue }
                 let length = head.headers["content-length"].first.flatMap { Int($0) }
-                try require(length == expected.body.utf8.count, name, "content-length \(String(describing: length)) for a \(expected.body.utf8.count)-byte body")
+                try require(length == expected.body.utf8.count, name, "content-length \(String(describing: length)) for a \(expected.body.utf8.count)-byte body:\n\(shown)")
                 try require(body == (request.method == .HEAD ? 0 : expected.body.utf8.count), name, "\(body) body bytes for \(request.method)")
             } else {
-                try require(head.status == .badRequest && head.headers["connection"].contains("close"), name,
-                            "a response no request asked for: \(head.status) \(head.headers)")
+                // NIO's 400 for bytes it cannot parse; twice when the client half-closes right
+                // after them (the end of input is a second parse error). Left as NIO does it.
+                try require(head.status == .badRequest && head.headers["connection"].contains("close") && body == 0, name,
+                            "a response no request asked for: \(head.status) \(head.headers):\n\(shown)")
             }
         }
     }
