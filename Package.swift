@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "ChronyKit", targets: ["ChronyKit"]),
         .executable(name: "chronyvisor-parse-bench", targets: ["ParseBenchmark"]),
         .executable(name: "chronyvisor-loadgen", targets: ["LoadGenerator"]),
+        .executable(name: "chronyvisor-fuzz", targets: ["FuzzEntry"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -79,6 +80,27 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        /// The fuzz targets: one per kind of outside input, each with the properties that must
+        /// hold on any input, its seeds (from the repository's fixtures) and its dictionary.
+        /// Built in every build, so they follow the code; fuzzed by scripts/fuzz.sh.
+        .target(
+            name: "ChronyFuzz",
+            dependencies: [
+                "ChronyKit",
+                "ChronyRuntime",
+                "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
+        ),
+        /// `chronyvisor-fuzz`: libFuzzer's entry point when built with `-sanitize=fuzzer`
+        /// and `-D CHRONYVISOR_FUZZING` (scripts/fuzz.sh); otherwise a replayer of inputs.
+        .executableTarget(
+            name: "FuzzEntry",
+            dependencies: ["ChronyFuzz"]
+        ),
         .testTarget(
             name: "ChronyKitTests",
             dependencies: [
@@ -91,7 +113,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RuntimeTests",
-            dependencies: ["ChronyKit", "ChronyRuntime", "chronyvisor", "TestSupport"],
+            dependencies: ["ChronyKit", "ChronyRuntime", "chronyvisor", "TestSupport", "ChronyFuzz"],
             exclude: ["Scripts"]  // stand-in chronyd scripts, run by path
         ),
     ],

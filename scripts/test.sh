@@ -38,6 +38,14 @@ if [ "${CHRONYVISOR_SKIP_LEAN_CHECK:-0}" != 1 ]; then
   echo "test.sh: lean-binary check took $((SECONDS - lean_start)) s"
 fi
 
+# Every fuzz target for a short while (libFuzzer with AddressSanitizer: its own release build
+# in .build-fuzz, then CHRONYVISOR_FUZZ_SECONDS each; docs/fuzzing.md).
+if [ "${CHRONYVISOR_SKIP_FUZZ:-0}" != 1 ]; then
+  fuzz_started=$SECONDS
+  scripts/fuzz.sh all "${CHRONYVISOR_FUZZ_SECONDS:-20}"
+  echo "test.sh: fuzz.sh took $((SECONDS - fuzz_started)) s"
+fi
+
 # The alert rules' unit tests, the Prometheus config and the dashboard (seconds, no engine).
 if [ "${CHRONYVISOR_SKIP_PROMETHEUS_RULES_TEST:-0}" != 1 ]; then
   rules_started=$SECONDS

@@ -50,8 +50,7 @@ struct StatusCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingFailures {
             if let from, let report {
-                let set = try ReportSet.parse(report, csv: Substring(try readInput(from)))
-                print(render(report, set), terminator: "")
+                print(try StatusRendering.renderSaved(try readInput(from), as: report, json: json), terminator: "")
                 return
             }
             let resolved = try settings.resolve()
@@ -59,7 +58,7 @@ struct StatusCommand: AsyncParsableCommand {
                                            timeout: .milliseconds(Int64((timeout * 1000).rounded())))
             if let report {
                 let set = try client.fetch(report)
-                print(render(report, set), terminator: "")
+                print(StatusRendering.render(report, of: set, json: json), terminator: "")
             } else {
                 let set = try client.fetch([.tracking, .sources, .authdata])
                 guard let tracking = set.tracking, let sources = set.sources else {
@@ -75,10 +74,6 @@ struct StatusCommand: AsyncParsableCommand {
                 print(json ? StatusJSON.encode(overview) : overview.text, terminator: "")
             }
         }
-    }
-
-    private func render(_ report: ReportKind, _ set: ReportSet) -> String {
-        json ? StatusJSON.encode(set) : (ChronycText.render(report, of: set) ?? "")
     }
 
     private func readInput(_ path: String) throws(InputError) -> String {

@@ -48,9 +48,11 @@ public struct VerdictRecord: Sendable, Equatable {
         return answer
     }
 
-    /// Whether the record still speaks for the supervisor at monotonic time `now`.
+    /// Whether the record still speaks for the supervisor at monotonic time `now`. Total over
+    /// every value a file may hold: an age too large for an Int64 is simply stale.
     public func isFresh(now: Int64) -> Bool {
-        writtenAt <= now && now - writtenAt <= staleAfter
+        let (age, overflow) = now.subtractingReportingOverflow(writtenAt)
+        return writtenAt <= now && !overflow && age <= staleAfter
     }
 
     /// The file's text. Line breaks inside a reason become spaces (one reason, one line).

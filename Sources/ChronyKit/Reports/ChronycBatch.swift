@@ -59,7 +59,9 @@ public struct ChronycBatch: Sendable, Equatable {
                 _ = try TrackingReport.parse(csv: lines[start])
                 continue
             }
-            try set.parse(step.kind, csv: Self.join(lines[start..<position]))
+            // The lines themselves, not their text joined again: one empty line would join
+            // into an empty report and pass for "no sources".
+            try set.parse(step.kind, lines: Array(lines[start..<position]))
         }
         // Only a one-line report can leave lines behind (the others take all that follow).
         if position < lines.count, let last = steps.last {
@@ -80,11 +82,5 @@ public struct ChronycBatch: Sendable, Equatable {
         var commas = 0
         for byte in utf8 where byte == UInt8(ascii: ",") { commas += 1 }
         return commas >= TrackingReport.minimumFields - 1
-    }
-
-    static func join(_ lines: ArraySlice<Substring>) -> Substring {
-        guard let first = lines.first, let last = lines.last else { return "" }
-        // The lines are slices of one string: take the span from the first to the last.
-        return first.base[first.startIndex..<last.endIndex]
     }
 }

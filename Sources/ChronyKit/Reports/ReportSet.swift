@@ -49,7 +49,11 @@ public struct ReportSet: Sendable, Equatable, Codable {
     /// Parses the complete `chronyc -c KIND` output for one report into this set (replacing
     /// what was there for that report).
     public mutating func parse(_ kind: ReportKind, csv text: Substring) throws(ReportParseError) {
-        let lines = ReportLines.split(text)
+        try parse(kind, lines: ReportLines.split(text))
+    }
+
+    /// Parses a report's lines (its output split by `ReportLines.split`) into this set.
+    mutating func parse(_ kind: ReportKind, lines: [Substring]) throws(ReportParseError) {
         if kind.isSingleLine {
             guard let first = lines.first else {
                 throw ReportParseError(report: kind, line: 1, fieldNumber: 0, field: "", problem: .missingLine)

@@ -68,12 +68,7 @@ public struct HTTPEndpointServer: Sendable {
             .bind(host: host, port: port) { [limits, connections] channel in
                 channel.eventLoop.makeCompletedFuture {
                     connections.admit(channel)
-                    let deadline = RequestDeadlineHandler(timeout: limits.requestTimeout)
-                    try channel.pipeline.syncOperations.addHandlers([IdleStateHandler(readTimeout: limits.idleTimeout), deadline])
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    try channel.pipeline.syncOperations.addHandler(RequestCompletionHandler(deadline: deadline))
-                    return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(
-                        wrappingChannelSynchronously: channel)
+                    return try Self.connectionPipeline(channel, limits: limits)
                 }
             }
         onBound(server.channel.localAddress?.port ?? port)
@@ -91,7 +86,22 @@ public struct HTTPEndpointServer: Sendable {
         }
     }
 
-    private func serve(_ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>) async {
+    /// One accepted connection's handlers, in front of `serve`: the deadlines, then NIO's
+    /// HTTP codec with its error handling (a malformed request gets 400 and the connection
+    /// closes). Called on the channel's event loop; the fuzz target drives the same pipeline
+    /// over an in-memory channel.
+    package static func connectionPipeline(_ channel: any Channel, limits: HTTPServerLimits) throws
+        -> NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart> {
+        let deadline = RequestDeadlineHandler(timeout: limits.requestTimeout)
+        try channel.pipeline.syncOperations.addHandlers([IdleStateHandler(readTimeout: limits.idleTimeout), deadline])
+        try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+        try channel.pipeline.syncOperations.addHandler(RequestCompletionHandler(deadline: deadline))
+        return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(wrappingChannelSynchronously: channel)
+    }
+
+    /// Answers the requests of one connection until the client is done or a request asks to
+    /// close.
+    package func serve(_ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>) async {
         do {
             try await connection.executeThenClose { inbound, outbound in
                 var head: HTTPRequestHead?

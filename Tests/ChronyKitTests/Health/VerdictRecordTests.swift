@@ -41,6 +41,20 @@ import Testing
         #expect(!Self.degraded.isFresh(now: written - 1))
     }
 
+    /// The file can say anything about when it was written: `health` compares it with the
+    /// monotonic clock without trapping (`written -9223372036854775808` once overflowed the
+    /// age and crashed `health`; the verdict-record fuzz target checks every reading).
+    @Test(arguments: [Int64.min, Int64.min + 1, -1, 0, Int64.max])
+    func freshnessIsDecidedForAnyWrittenStamp(_ written: Int64) throws {
+        let text = Self.degraded.text.replacing("written 1000000000000", with: "written \(written)")
+        let record = try #require(VerdictRecord.parse(text))
+        for now in [Int64.min, -1, 0, 1, 1_000_000_000_000, Int64.max] {
+            // The age in Double: exact enough here, and it cannot overflow.
+            let fresh = now >= written && Double(now) - Double(written) <= 12_000_000_000
+            #expect(record.isFresh(now: now) == fresh, "written \(written), now \(now)")
+        }
+    }
+
     @Test(arguments: [
         "",                                                       // empty
         "chronyvisor-verdict 2\npid 1\n",                         // another format version

@@ -56,6 +56,18 @@ import Testing
         }
     }
 
+    /// A batch refuses what the report alone refuses: one empty line is not "no sources"
+    /// (the batch once joined the lines again and passed it as an empty report; found by the
+    /// chronyc-batch fuzz target).
+    @Test(arguments: [ReportKind.ntpdata, .sources, .authdata])
+    func anEmptyLineIsNoReport(_ kind: ReportKind) throws {
+        #expect(throws: ReportParseError.self) { try ReportSet.parse(kind, csv: "\n") }
+        #expect(throws: ReportParseError.self) { try ChronycBatch([kind]).parse("\n") }
+        let tracking = try Self.csv("chrony-4.3/client.txt", "tracking")
+        #expect(throws: ReportParseError.self) { try ChronycBatch([kind, .tracking]).parse("\n" + tracking) }
+        #expect(try ChronycBatch([kind]).parse("") == ReportSet.parse(kind, csv: ""))
+    }
+
     @Test func trackingLinesAreRecognised() throws {
         #expect(ChronycBatch.isTrackingLine(Substring(try Self.csv("chrony-4.3/client.txt", "tracking"))))
         #expect(ChronycBatch.isTrackingLine("00000000,,0,0.000000000,0.000000000,0.000000000,0.000000000,0.000,0.000,0.000,1.000000000,1.000000000,0.0,Not synchronised"))
