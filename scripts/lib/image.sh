@@ -123,6 +123,11 @@ base_image_from_other_engine() {
 # under .build-release/context/out/chronyvisor, where the Dockerfile's host-binary target
 # takes it from the build context.
 host_binary_build() {
+  # CHRONYVISOR_PREBUILT=1: built before, by this function on a host with Swift, for a build
+  # that runs where there is none (scripts/debian13-engines-test.sh's chroot).
+  if [ "${CHRONYVISOR_PREBUILT:-0}" = 1 ] && [ -x .build-release/context/out/chronyvisor ]; then
+    say "using the chronyvisor binary built before (.build-release/context/out/chronyvisor)"; return 0
+  fi
   local swift=swift
   have swift || swift=/opt/swift/usr/bin/swift
   [ -x "$(command -v "$swift")" ] || die "no registry answered for $SWIFT_IMAGE and no Swift toolchain is on this host: install Swift 6.1 or later (https://swift.org/install) or give the host access to a registry"
@@ -178,4 +183,10 @@ image_build() {
 # The image's size in MB (10^6 bytes), as the engine reports it.
 image_size() {
   "$ENGINE" image inspect --format '{{.Size}}' "$IMAGE" | awk '{ printf "%.0f", $1 / 1000000 }'
+}
+
+# The chrony version in IMAGE (its chronyc; nothing is started).
+image_chrony_version() {
+  "$ENGINE" run --rm --network none --entrypoint chronyc "$IMAGE" --version 2>/dev/null \
+    | sed -n 's/^chronyc (chrony) version \([0-9.]*\).*/\1/p'
 }
