@@ -49,7 +49,10 @@ base_image_ensure() {
   started=$(now)
   say "no registry: building $BASE_IMAGE with debootstrap from $mirror"
   rootfs=$(mktemp -d /var/tmp/chronyvisor-rootfs.XXXXXX)
-  if ! debootstrap --variant=minbase "$DEBIAN_RELEASE" "$rootfs" "$mirror" > "$rootfs.log" 2>&1; then
+  # Releases the host's debootstrap has no script for (Debian 12's ends at trixie): sid's.
+  local script=/usr/share/debootstrap/scripts/$DEBIAN_RELEASE
+  [ -e "$script" ] || script=/usr/share/debootstrap/scripts/sid
+  if ! debootstrap --variant=minbase "$DEBIAN_RELEASE" "$rootfs" "$mirror" "$script" > "$rootfs.log" 2>&1; then
     tail -20 "$rootfs.log" >&2; rm -rf "$rootfs" "$rootfs.log"
     die "debootstrap of $DEBIAN_RELEASE from $mirror failed"
   fi
