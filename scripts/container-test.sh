@@ -157,8 +157,9 @@ say "image $IMAGE: $(image_size) MB"
 say "versions used: $(engine_description | sed 's/^engine: //'), chrony $(image_chrony_version) in the image, $(uname -sr) host"
 
 # ---- every service healthy, in dependency order -------------------------------------------
-# The order is checked without racing: whenever a dependant exists, each of its dependencies
-# must already be healthy (compose creates a dependant only then, and none turns unhealthy).
+# The order is checked without racing: whenever a dependant has started, each of its
+# dependencies must already be healthy (compose starts a dependant only then, and none turns
+# unhealthy).
 declare -A DEPENDS=(
   [chrony-local1]=ntp-reference [chrony-local2]=ntp-reference [chrony-local3]=ntp-reference
   [chrony-main]="${RELAYS[*]}" [ntp-user]=chrony-main
@@ -171,10 +172,12 @@ up_rc=
 while true; do
   if [ -z "$up_rc" ] && ! kill -0 "$up_pid" 2>/dev/null; then up_rc=0; wait "$up_pid" || up_rc=$?; fi
   for d in "${!DEPENDS[@]}"; do
-    [ -n "$(service_container "$d")" ] || continue
+    # Compose v2 creates every container at once and starts each when its dependencies are
+    # healthy (v1 creates it only then): a dependant counts from its start.
+    case "$(service_state "$d")" in missing|created) continue ;; esac
     for dep in ${DEPENDS[$d]}; do
       s=$(service_state "$dep")
-      [ "$s" = healthy ] || fail "$d was created while its dependency $dep was $s"
+      [ "$s" = healthy ] || fail "$d was started while its dependency $dep was $s"
     done
   done
   states=""; all=1

@@ -190,6 +190,8 @@ image_size() {
 
 # The chrony version in IMAGE (its chronyc; nothing is started).
 image_chrony_version() {
-  "$ENGINE" run --rm --network none --entrypoint chronyc "$IMAGE" --version 2>/dev/null \
-    | sed -n 's/^chronyc (chrony) version \([0-9.]*\).*/\1/p'
+  local out
+  out=$("$ENGINE" run --rm --network none --entrypoint chronyc "$IMAGE" --version 2>&1) || true
+  sed -n 's/^chronyc (chrony) version \([0-9.]*\).*/\1/p' <<< "$out" | grep . \
+    || echo "unknown ($(head -1 <<< "$out"))"
 }
