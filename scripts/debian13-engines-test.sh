@@ -34,7 +34,7 @@ RELEASE=trixie
 # scripts/install-deps.sh want (installed here so that they install nothing inside).
 PACKAGES=(docker.io docker-compose podman runc netavark aardvark-dns catatonit fuse-overlayfs uidmap slirp4netns
   iptables debootstrap ntpsec-ntpdate python3 python3-prometheus-client iproute2 procps openssl chrony
-  libsystemd-dev pkg-config time tzdata prometheus)
+  libsystemd-dev pkg-config time tzdata tzdata-legacy prometheus)
 is_root || die "chroot, mounts and container engines need root"
 have debootstrap || die "debootstrap is needed (Debian: apt-get install debootstrap)"
 
