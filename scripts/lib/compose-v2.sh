@@ -55,5 +55,8 @@ compose_v2_ensure() {
 # plugins from $DOCKER_CONFIG/cli-plugins).
 compose_v2_use() {
   compose_v2_ensure
+  # podman reads DOCKER_CONFIG too (registry credentials) and refuses to run a container when
+  # that directory has no config.json.
+  [ -f "$COMPOSE_V2_DIR/config.json" ] || echo '{}' > "$COMPOSE_V2_DIR/config.json"
   export DOCKER_CONFIG=$COMPOSE_V2_DIR
 }
