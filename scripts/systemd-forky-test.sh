@@ -32,6 +32,7 @@ is_root || die "debootstrap, chroot and podman need root"
 have podman || die "podman is needed (scripts/install-deps.sh, scripts/lib/podman-install.sh)"
 C=chronyvisor-systemd-forky-test
 TEST_IMAGE=localhost/chronyvisor-systemd-forky-test:latest
+BASE_TAG=localhost/chronyvisor-systemd-forky-test:base
 LIMIT=${CHRONYVISOR_TEST_WAIT:-120}
 
 test_started=$(now)
@@ -44,7 +45,8 @@ cleanup() {
   local rc=$?
   if [ "$started_here" = 1 ]; then
     podman rm -f -t 5 "$C" >/dev/null 2>&1 || true
-    podman rmi -f "$TEST_IMAGE" >/dev/null 2>&1 || true
+    podman rmi -f "$TEST_IMAGE" "$BASE_TAG" >/dev/null 2>&1 || true
+    podman rm -f "$C-prep" >/dev/null 2>&1 || true
   fi
   rm -rf "${layer:-}"
   debian_root_remove "$root" "$keep" || rc=1
@@ -97,14 +99,14 @@ ExecStart=/usr/sbin/chronyd -d -x -u root -f /etc/ntp-control/chrony.conf
 UNIT
 t=$(now)
 { tar -C "$root" --exclude='./proc/*' --exclude='./sys/*' --exclude='./dev/*' --exclude='./run/*' -c .
-} | podman import -q --change 'CMD ["/lib/systemd/systemd"]' - "$TEST_IMAGE:base" >/dev/null
+} | podman import -q --change 'CMD ["/lib/systemd/systemd"]' - "$BASE_TAG" >/dev/null
 # The layer and the units' state: a container of the base, committed.
 podman rm -f "$C-prep" >/dev/null 2>&1 || true
 started_here=1
-podman create -q --name "$C-prep" --network none "$TEST_IMAGE:base" sleep 1 >/dev/null
+podman create -q --name "$C-prep" --network none "$BASE_TAG" sleep 1 >/dev/null
 (cd "$layer" && tar -c .) | podman cp - "$C-prep:/"
 podman commit -q "$C-prep" "$TEST_IMAGE" >/dev/null
-podman rm -f "$C-prep" >/dev/null; podman rmi -f "$TEST_IMAGE:base" >/dev/null
+podman rm -f "$C-prep" >/dev/null; podman rmi -f "$BASE_TAG" >/dev/null
 # The units' state (disable, mask, enable) by systemctl in a container of it, committed.
 podman create -q --name "$C-prep" --network none --entrypoint /bin/sh "$TEST_IMAGE" -c '
   rm -f /etc/systemd/system/chronyd.service
