@@ -44,9 +44,8 @@ not_ok() { failed=$((failed + 1)); printf 'not ok %d - %s\n' "$((passed + failed
 cleanup() {
   local rc=$?
   if [ "$started_here" = 1 ]; then
-    podman rm -f -t 5 "$C" >/dev/null 2>&1 || true
+    podman rm -f -t 5 "$C" "$C-prep" >/dev/null 2>&1 || true
     podman rmi -f "$TEST_IMAGE" "$BASE_TAG" >/dev/null 2>&1 || true
-    podman rm -f "$C-prep" >/dev/null 2>&1 || true
   fi
   rm -rf "${layer:-}"
   debian_root_remove "$root" "$keep" || rc=1
