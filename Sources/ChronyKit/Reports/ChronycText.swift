@@ -1,4 +1,4 @@
-/// Renders reports exactly as `chronyc -n REPORT` prints them (chrony 4.3 to 4.8 client.c
+/// Renders reports exactly as `chronyc -n REPORT` prints them (chrony 4.3 to 4.9 client.c
 /// formats): headers, `=` rules, column widths, units, octal reach, `-` for never. Free-text
 /// fields go through `CFormat.printable`: a hostile name cannot drive the reader's terminal.
 public enum ChronycText {
