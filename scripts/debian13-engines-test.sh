@@ -61,7 +61,7 @@ if [ -z "$root" ]; then
   debian_root_make "$RELEASE" "$root" "${PACKAGES[@]}"
   timings+=("root file system $(since "$t") s")
 fi
-[ -x "$root/usr/bin/dockerd" ] && [ -x "$root/usr/bin/podman" ] || die "$root lacks dockerd or podman"
+chroot "$root" sh -c 'command -v dockerd && command -v podman' >/dev/null || die "$root lacks dockerd or podman"
 [ -f "$root/usr/sbin/policy-rc.d" ] || { printf '#!/bin/sh\nexit 101\n' > "$root/usr/sbin/policy-rc.d"; chmod +x "$root/usr/sbin/policy-rc.d"; }
 
 # ---- the binary, built here --------------------------------------------------------------
