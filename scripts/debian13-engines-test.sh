@@ -32,7 +32,7 @@ SCRIPT_NAME=debian13-engines-test
 RELEASE=trixie
 # What the root file system holds: the engines, Compose v2, and what container-test.sh and
 # scripts/install-deps.sh want (installed here so that they install nothing inside).
-PACKAGES=(docker.io docker-compose podman runc netavark aardvark-dns catatonit fuse-overlayfs uidmap slirp4netns
+PACKAGES=(docker.io docker-cli docker-compose podman runc netavark aardvark-dns catatonit fuse-overlayfs uidmap slirp4netns
   iptables debootstrap ntpsec-ntpdate python3 python3-prometheus-client iproute2 procps openssl chrony
   libsystemd-dev pkg-config time tzdata tzdata-legacy prometheus)
 is_root || die "chroot, mounts and container engines need root"
