@@ -56,8 +56,10 @@ if [ -x scripts/container-test.sh ] && [ "${CHRONYVISOR_SKIP_CONTAINER_TEST:-0}"
 fi
 
 # The same container test on Debian 13's engines (Docker 26, podman 5.4 / netavark 1.14,
-# Compose 2.26) from a trixie root file system entered by chroot.
-if [ -x scripts/debian13-engines-test.sh ] && [ "${CHRONYVISOR_SKIP_DEBIAN13_ENGINES_TEST:-0}" != 1 ]; then
+# Compose 2.26) from a trixie root file system entered by chroot. Opt-in
+# (CHRONYVISOR_DEBIAN13_ENGINES_TEST=1) until it has passed on the CI host: it has not run
+# end to end yet.
+if [ -x scripts/debian13-engines-test.sh ] && [ "${CHRONYVISOR_DEBIAN13_ENGINES_TEST:-0}" = 1 ]; then
   debian13_started=$SECONDS
   scripts/debian13-engines-test.sh
   echo "test.sh: debian13-engines-test.sh took $((SECONDS - debian13_started)) s"
