@@ -11,16 +11,25 @@
 #   nts.txt             an NTS client (authdata, selectdata) of an NTS server its CA signed,
 #                       of an impostor whose certificate another CA signed, and of a plain
 #                       source that never answers (certificates by scripts/lib/nts.sh)
+#   falseticker.txt     every report of a client of three references, one of them a
+#                       falseticker (`manual` mode, stepped seconds ahead with `chronyc
+#                       settime`: with -x it serves that cooked time, the clock untouched)
 # Each human (chronyc -n REPORT) output is read between two identical CSV reads
 # (chronyc -c REPORT), so both show the same chronyd state; a pair is retried until they do
 # (serverstats: see serverstats_pair).
 #
-# Usage: scripts/capture-fixtures.sh [output-directory]   (CAPTURE_ONLY=nts: nts.txt alone)
+# Usage: scripts/capture-fixtures.sh [output-directory]   (CAPTURE_ONLY=nts or falseticker:
+# that file alone). Another Debian release's chrony: scripts/capture-fixtures-debian.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SCRIPT_NAME=capture-fixtures.sh
 . scripts/lib/common.sh
 . scripts/lib/nts.sh
+# chronyc >= 4.8 drops root privileges to chrony's user by default, and that user cannot
+# enter the 0700 socket directories below: it stays root (-u root) where it has the option.
+if command chronyc -u root --version >/dev/null 2>&1; then
+  chronyc() { command chronyc -u root "$@"; }
+fi
 version=$(chronyc --version | sed -n 's/^chronyc (chrony) version \([0-9.]*\).*/\1/p')
 out=${1:-Tests/ChronyKitTests/Fixtures/chrony-$version}
 mkdir -p "$out"
@@ -117,9 +126,42 @@ capture_nts() {
   } > "$out/nts.txt"
 }
 
-if [ "${CAPTURE_ONLY:-}" = nts ]; then
-  capture_nts; echo "captured chrony $version NTS fixtures in $out/nts.txt"; exit 0
-fi
+capture_falseticker() {
+  # Two references that agree (the same clock) and one whose time runs seconds ahead.
+  BIND=127.0.0.3 start reference-b "$((base + 7))" "local stratum 1"
+  BIND=127.0.0.4 start false-ahead "$((base + 8))" "local stratum 1" "manual"
+  # settime takes a local date and time; the reference then serves it (chronyd -x keeps
+  # the step to itself: the system clock is untouched).
+  chronyc -h "$work/false-ahead/chronyd.sock" settime "$(date -d "@$(( $(date +%s) + 7 ))" '+%b %d, %Y %H:%M:%S')" >/dev/null \
+    || { echo "capture: chronyc settime failed" >&2; exit 1; }
+  start voter "$((base + 9))" \
+    "server 127.0.0.1 port $ref_port iburst minpoll -3 maxpoll -3" \
+    "server 127.0.0.3 port $((base + 7)) iburst minpoll -3 maxpoll -3" \
+    "server 127.0.0.4 port $((base + 8)) iburst minpoll -3 maxpoll -3" \
+    "maxclockerror 0"
+  local socket=$work/voter/chronyd.sock
+  for _ in $(seq 600); do
+    chronyc -h "$socket" -c sources | grep -q '^^,x,127.0.0.4,1,-3,377,' \
+      && chronyc -h "$socket" -c sources | grep -q '^^,\*,127.0.0.[13],1,-3,377,' \
+      && chronyc -h "$socket" -c sourcestats | grep -q '^127.0.0.1,16,' && break
+    sleep 0.1
+  done
+  chronyc -h "$socket" -c sources | grep -q '^^,x,127.0.0.4,' \
+    || { echo "capture: 127.0.0.4 is no falseticker:" >&2; chronyc -h "$socket" -n sources >&2; exit 1; }
+  # Read while it polls, each pair between two polls (pair retries): `chronyc offline` would
+  # freeze the polling but also clear every reach register, and with it the selection (every
+  # source `?`), and chronyd -x keeps slewing its own clock (tracking's System time moves).
+  for report in tracking sources sourcestats activity serverstats ntpdata clients authdata selectdata; do
+    pair "$socket" "$report"
+  done > "$out/falseticker.txt"
+}
+
+case "${CAPTURE_ONLY:-}" in
+  nts) capture_nts; echo "captured chrony $version NTS fixtures in $out/nts.txt"; exit 0 ;;
+  falseticker)
+    start reference "$ref_port" "local stratum 1"
+    capture_falseticker; echo "captured chrony $version falseticker fixtures in $out/falseticker.txt"; exit 0 ;;
+esac
 
 start reference "$ref_port" "local stratum 1"
 # Fast polls fill the client's sample set within seconds (a small skew), and maxclockerror 0
@@ -147,4 +189,5 @@ capture_all "$work/client/chronyd.sock" > "$out/client.txt"
 capture_all "$work/reference/chronyd.sock" > "$out/reference.txt"
 capture_all "$work/unsync/chronyd.sock" > "$out/unsynchronised.txt"
 capture_nts
+capture_falseticker
 echo "captured chrony $version fixtures in $out"

@@ -21,7 +21,10 @@
 # firewall, links and ip_forward are as before.
 # Installs podman & co., or docker.io, from the distribution's packages when missing (Debian,
 # root). With Docker it uses the engine that answers, or starts dockerd and stops it at the end.
-# Usage: [CHRONYVISOR_ENGINE=docker] scripts/container-test.sh   (scripts/test.sh runs it on
+# CHRONYVISOR_COMPOSE=v2 drives the stand with Compose v2 (`docker compose`, Debian 13's
+# docker-compose 2.26 unpacked by scripts/lib/compose-v2.sh when the host has none), v1 with
+# docker-compose (Debian 12's 1.29); unset, what the engine's setup prefers (v2 where both are).
+# Usage: [CHRONYVISOR_ENGINE=docker] [CHRONYVISOR_COMPOSE=v2] scripts/container-test.sh   (scripts/test.sh runs it on
 # both engines; CHRONYVISOR_SKIP_CONTAINER_TEST=1 skips both there, CHRONYVISOR_SKIP_DOCKER_TEST=1 Docker's)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,6 +35,7 @@ SCRIPT_NAME=container-test
 . scripts/lib/docker-engine.sh
 . scripts/lib/image.sh
 . scripts/lib/stand.sh
+. scripts/lib/compose-v2.sh
 
 PROJECT=chronyvisor-test
 COMPOSE_ARGS=(-f docker-compose.yaml -f Tests/Container/docker-compose.test.yaml)
@@ -123,6 +127,10 @@ host_port_free "" 123 \
 # From here on, what the test changes is undone at exit (the host's state is saved before the
 # engine starts: dockerd and the image build's network add chains and turn on ip_forward).
 prep=$(now)
+if [ "${CHRONYVISOR_COMPOSE:-}" = v2 ] && ! docker_compose_command | grep -q '^docker compose$'; then
+  docker_install      # the docker CLI, also for podman's API (nothing is started)
+  compose_v2_use
+fi
 if [ "$CHRONYVISOR_ENGINE" = docker ]; then
   docker_install
   host_before=$(host_state)
@@ -146,10 +154,12 @@ timings+=("engine ready $(since "$prep") s")
 t=$(now); base_image_ensure; timings+=("base image $(since "$t") s")
 t=$(now); image_build; timings+=("image build $(since "$t") s")
 say "image $IMAGE: $(image_size) MB"
+say "versions used: $(engine_description | sed 's/^engine: //'), chrony $(image_chrony_version) in the image, $(uname -sr) host"
 
 # ---- every service healthy, in dependency order -------------------------------------------
-# The order is checked without racing: whenever a dependant exists, each of its dependencies
-# must already be healthy (compose creates a dependant only then, and none turns unhealthy).
+# The order is checked without racing: whenever a dependant has started, each of its
+# dependencies must already be healthy (compose starts a dependant only then, and none turns
+# unhealthy).
 declare -A DEPENDS=(
   [chrony-local1]=ntp-reference [chrony-local2]=ntp-reference [chrony-local3]=ntp-reference
   [chrony-main]="${RELAYS[*]}" [ntp-user]=chrony-main
@@ -162,10 +172,12 @@ up_rc=
 while true; do
   if [ -z "$up_rc" ] && ! kill -0 "$up_pid" 2>/dev/null; then up_rc=0; wait "$up_pid" || up_rc=$?; fi
   for d in "${!DEPENDS[@]}"; do
-    [ -n "$(service_container "$d")" ] || continue
+    # Compose v2 creates every container at once and starts each when its dependencies are
+    # healthy (v1 creates it only then): a dependant counts from its start.
+    case "$(service_state "$d")" in missing|created) continue ;; esac
     for dep in ${DEPENDS[$d]}; do
       s=$(service_state "$dep")
-      [ "$s" = healthy ] || fail "$d was created while its dependency $dep was $s"
+      [ "$s" = healthy ] || fail "$d was started while its dependency $dep was $s"
     done
   done
   states=""; all=1

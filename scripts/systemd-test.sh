@@ -161,12 +161,21 @@ podman build --format docker --pull=never -q -t "$TEST_IMAGE" --build-arg "BASE=
   || die "building $TEST_IMAGE failed"
 note "images: stand $(since "$t") s, systemd layer $(since "$t2") s"
 
-podman run -d --name "$C" --systemd=always --network none "$TEST_IMAGE" /lib/systemd/systemd >/dev/null
+# systemd 256 and later refuse the cgroup v1 hierarchy podman gives a container on a host with
+# the hybrid layout (258 removed v1 altogether): there it gets the host's unified (cgroup2)
+# hierarchy at /sys/fs/cgroup instead, and makes its cgroups under the container's own.
+run_options=()
+sd_version=$(podman run --rm --network none --entrypoint /lib/systemd/systemd "$TEST_IMAGE" --version 2>/dev/null | awk 'NR == 1 { print $2 }')
+if [ "$(stat -fc %T /sys/fs/cgroup)" != cgroup2fs ] && [ -d /sys/fs/cgroup/unified ] && [ "${sd_version:-0}" -ge 256 ]; then
+  run_options+=(-v /sys/fs/cgroup/unified:/sys/fs/cgroup:rw)
+  note "systemd $sd_version on a cgroup v1 (hybrid) host: the container gets the unified hierarchy at /sys/fs/cgroup"
+fi
+podman run -d --name "$C" --systemd=always --network none ${run_options[@]+"${run_options[@]}"} "$TEST_IMAGE" /lib/systemd/systemd >/dev/null
 booted() { local s; s=$(in_c systemctl is-system-running 2>/dev/null || true); [ "$s" = running ] || [ "$s" = degraded ]; }
 wait_for "$LIMIT" booted || die "systemd in $C did not finish booting: $(in_c systemctl --failed --no-pager 2>&1)"
 [ "$(in_c systemctl is-system-running 2>/dev/null || true)" = running ] \
   || note "systemd is degraded: $(in_c systemctl --failed --no-legend --no-pager | tr '\n' ' ')"
-ok "systemd 252 boots as PID 1 in podman without --privileged or added capabilities ($(in_c systemctl --version | head -1))"
+ok "systemd boots as PID 1 in podman without --privileged or added capabilities ($(in_c systemctl --version | head -1), chrony $(in_c chronyc --version | awk '{ print $4 }'))"
 
 # ---- the guide's install steps, as written ---------------------------------------------
 # A fenced block of the systemd guide, by the marker comment before it (README.md's quick

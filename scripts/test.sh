@@ -54,15 +54,30 @@ if [ "${CHRONYVISOR_SKIP_PROMETHEUS_RULES_TEST:-0}" != 1 ]; then
 fi
 
 # The stand's container test on both engines: podman, then Docker (docker.io installed and
-# dockerd started by the test when none answers). The second run reuses the first one's
+# dockerd started by the test when none answers), each driven by docker-compose 1.29 (v1),
+# then by Compose v2 (Debian 13's docker-compose 2.26, unpacked by scripts/lib/compose-v2.sh;
+# CHRONYVISOR_SKIP_COMPOSE_V2_TEST=1 skips those). Later runs reuse the first one's
 # host-built binary and base image.
 if [ -x scripts/container-test.sh ] && [ "${CHRONYVISOR_SKIP_CONTAINER_TEST:-0}" != 1 ]; then
-  for engine in podman docker; do
-    [ "$engine" = docker ] && [ "${CHRONYVISOR_SKIP_DOCKER_TEST:-0}" = 1 ] && continue
-    container_started=$SECONDS
-    CHRONYVISOR_ENGINE=$engine scripts/container-test.sh
-    echo "test.sh: container-test.sh on $engine took $((SECONDS - container_started)) s"
+  for compose in v1 v2; do
+    [ "$compose" = v2 ] && [ "${CHRONYVISOR_SKIP_COMPOSE_V2_TEST:-0}" = 1 ] && continue
+    for engine in podman docker; do
+      [ "$engine" = docker ] && [ "${CHRONYVISOR_SKIP_DOCKER_TEST:-0}" = 1 ] && continue
+      container_started=$SECONDS
+      CHRONYVISOR_ENGINE=$engine CHRONYVISOR_COMPOSE=$compose scripts/container-test.sh
+      echo "test.sh: container-test.sh on $engine with Compose $compose took $((SECONDS - container_started)) s"
+    done
   done
+fi
+
+# The same container test on Debian 13's engines (Docker 26, podman 5.4 / netavark 1.14,
+# Compose 2.26) from a trixie root file system entered by chroot. Opt-in
+# (CHRONYVISOR_DEBIAN13_ENGINES_TEST=1) until it has passed on the CI host: it has not run
+# end to end yet.
+if [ -x scripts/debian13-engines-test.sh ] && [ "${CHRONYVISOR_DEBIAN13_ENGINES_TEST:-0}" = 1 ]; then
+  debian13_started=$SECONDS
+  scripts/debian13-engines-test.sh
+  echo "test.sh: debian13-engines-test.sh took $((SECONDS - debian13_started)) s"
 fi
 
 # The monitoring profile in a real stand: targets, dashboard queries, the relay-loss alert.
@@ -84,6 +99,15 @@ if [ -x scripts/nts-test.sh ] && [ "${CHRONYVISOR_SKIP_NTS_TEST:-0}" != 1 ]; the
   nts_started=$(date +%s)
   scripts/nts-test.sh
   echo "test.sh: nts-test.sh took $(( $(date +%s) - nts_started )) s"
+fi
+
+# chrony 4.9 (Debian forky, by chroot): chronyd never talks to systemd under chronyvisor, seen
+# by a notify socket that names each sender and under forky's systemd 262 in podman.
+if [ "${CHRONYVISOR_SKIP_CHRONY_FORKY_TEST:-0}" != 1 ]; then
+  forky_started=$SECONDS
+  scripts/chrony-forky-test.sh
+  scripts/systemd-forky-test.sh
+  echo "test.sh: chrony-forky-test.sh and systemd-forky-test.sh took $((SECONDS - forky_started)) s"
 fi
 
 # The shipped systemd unit under a real systemd (PID 1 in a podman container).

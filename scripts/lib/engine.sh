@@ -7,12 +7,28 @@
 ENGINE=
 COMPOSE=()
 
-# The compose command that drives the Docker engine: Compose v2 (the docker plugin), else
-# docker-compose 1.29 (Debian's). Empty when neither is there.
+# The compose command, for Docker and for podman's API alike: Compose v2 (the docker CLI's
+# plugin, `docker compose`) where it is there, else the standalone docker-compose (Debian 12's
+# 1.29). CHRONYVISOR_COMPOSE=v2 or v1 insists on one (the tests run both). Empty when the one
+# asked for, or either, is missing.
 docker_compose_command() {
-  if docker compose version >/dev/null 2>&1; then echo "docker compose"
-  elif have docker-compose; then echo docker-compose
-  fi
+  local v2=0
+  have docker && docker compose version >/dev/null 2>&1 && v2=1
+  case "${CHRONYVISOR_COMPOSE:-auto}" in
+    v2) [ "$v2" = 1 ] && echo "docker compose" ;;
+    v1) have docker-compose && echo docker-compose ;;
+    *) if [ "$v2" = 1 ]; then echo "docker compose"; elif have docker-compose; then echo docker-compose; fi ;;
+  esac
+  return 0
+}
+
+# What to install when docker_compose_command is empty, for the messages.
+compose_missing_hint() {
+  case "${CHRONYVISOR_COMPOSE:-auto}" in
+    v2) echo "CHRONYVISOR_COMPOSE=v2 but \`docker compose\` does not answer: install the Compose plugin (https://docs.docker.com/compose/install/linux/; Debian 13: apt-get install docker-compose)" ;;
+    v1) echo "CHRONYVISOR_COMPOSE=v1 but there is no docker-compose command (Debian 12: apt-get install docker-compose)" ;;
+    *) echo "install the Compose plugin (https://docs.docker.com/compose/install/linux/) or docker-compose (Debian: apt-get install docker-compose)" ;;
+  esac
 }
 
 docker_engine_usable() { have docker && docker info >/dev/null 2>&1 && [ -n "$(docker_compose_command)" ]; }
@@ -23,6 +39,10 @@ engine_setting_check() {
   case "${CHRONYVISOR_ENGINE:-auto}" in
     docker|podman|auto) ;;
     *) printf '%s: CHRONYVISOR_ENGINE=%s: expected docker or podman (or unset to choose: a running Docker engine, else podman)\n' "$SCRIPT_NAME" "$CHRONYVISOR_ENGINE" >&2; exit 78 ;;
+  esac
+  case "${CHRONYVISOR_COMPOSE:-auto}" in
+    v1|v2|auto) ;;
+    *) printf '%s: CHRONYVISOR_COMPOSE=%s: expected v2 (docker compose) or v1 (docker-compose), or unset for v2 where it is there\n' "$SCRIPT_NAME" "$CHRONYVISOR_COMPOSE" >&2; exit 78 ;;
   esac
 }
 
@@ -36,7 +56,7 @@ engine_docker_choose() {
     die "Docker is installed but its daemon does not answer (docker info: ${err:-no answer}): start it (systemctl start docker, or dockerd as root), or use podman (CHRONYVISOR_ENGINE=podman)"
   fi
   local c; c=$(docker_compose_command)
-  [ -n "$c" ] || die "Docker answers but no compose tool is here: install the Compose plugin (https://docs.docker.com/compose/install/linux/) or docker-compose (Debian: apt-get install docker-compose)"
+  [ -n "$c" ] || die "Docker answers but no compose tool is here: $(compose_missing_hint)"
   ENGINE=docker; read -r -a COMPOSE <<< "$c"
   # The stand's compose talks to this engine, not to a podman socket from the environment.
   case "${DOCKER_HOST:-}" in *podman*) unset DOCKER_HOST ;; esac
@@ -65,13 +85,9 @@ engine_choose() {
   fi
   ENGINE=podman
   is_root && podman_configure
-  if have docker-compose; then
-    COMPOSE=(docker-compose)
-  elif have docker && docker compose version >/dev/null 2>&1; then
-    COMPOSE=(docker compose)
-  else
-    die "podman is here but no compose tool: install docker-compose (Debian/Ubuntu: apt-get install docker-compose)"
-  fi
+  local c; c=$(docker_compose_command)
+  [ -n "$c" ] || die "podman is here but no compose tool: $(compose_missing_hint)"
+  read -r -a COMPOSE <<< "$c"
 }
 
 # One line naming the engine, compose tool and (podman) netavark with their versions.

@@ -49,7 +49,10 @@ base_image_ensure() {
   started=$(now)
   say "no registry: building $BASE_IMAGE with debootstrap from $mirror"
   rootfs=$(mktemp -d /var/tmp/chronyvisor-rootfs.XXXXXX)
-  if ! debootstrap --variant=minbase "$DEBIAN_RELEASE" "$rootfs" "$mirror" > "$rootfs.log" 2>&1; then
+  # Releases the host's debootstrap has no script for (Debian 12's ends at trixie): sid's.
+  local script=/usr/share/debootstrap/scripts/$DEBIAN_RELEASE
+  [ -e "$script" ] || script=/usr/share/debootstrap/scripts/sid
+  if ! debootstrap --variant=minbase "$DEBIAN_RELEASE" "$rootfs" "$mirror" "$script" > "$rootfs.log" 2>&1; then
     tail -20 "$rootfs.log" >&2; rm -rf "$rootfs" "$rootfs.log"
     die "debootstrap of $DEBIAN_RELEASE from $mirror failed"
   fi
@@ -123,6 +126,11 @@ base_image_from_other_engine() {
 # under .build-release/context/out/chronyvisor, where the Dockerfile's host-binary target
 # takes it from the build context.
 host_binary_build() {
+  # CHRONYVISOR_PREBUILT=1: built before, by this function on a host with Swift, for a build
+  # that runs where there is none (scripts/debian13-engines-test.sh's chroot).
+  if [ "${CHRONYVISOR_PREBUILT:-0}" = 1 ] && [ -x .build-release/context/out/chronyvisor ]; then
+    say "using the chronyvisor binary built before (.build-release/context/out/chronyvisor)"; return 0
+  fi
   local swift=swift
   have swift || swift=/opt/swift/usr/bin/swift
   [ -x "$(command -v "$swift")" ] || die "no registry answered for $SWIFT_IMAGE and no Swift toolchain is on this host: install Swift 6.1 or later (https://swift.org/install) or give the host access to a registry"
@@ -178,4 +186,12 @@ image_build() {
 # The image's size in MB (10^6 bytes), as the engine reports it.
 image_size() {
   "$ENGINE" image inspect --format '{{.Size}}' "$IMAGE" | awk '{ printf "%.0f", $1 / 1000000 }'
+}
+
+# The chrony version in IMAGE (its chronyc; nothing is started).
+image_chrony_version() {
+  local out
+  out=$("$ENGINE" run --rm --network none --entrypoint chronyc "$IMAGE" --version 2>&1) || true
+  sed -n 's/^chronyc (chrony) version \([0-9.]*\).*/\1/p' <<< "$out" | grep . \
+    || echo "unknown ($(head -1 <<< "$out"))"
 }

@@ -1,4 +1,4 @@
-/// Renders reports exactly as `chronyc -n REPORT` prints them (chrony 4.3 to 4.8 client.c
+/// Renders reports exactly as `chronyc -n REPORT` prints them (chrony 4.3 to 4.9 client.c
 /// formats): headers, `=` rules, column widths, units, octal reach, `-` for never. Free-text
 /// fields go through `CFormat.printable`: a hostile name cannot drive the reader's terminal.
 public enum ChronycText {
@@ -20,10 +20,10 @@ public enum ChronycText {
         out += "Reference ID    : \(t.referenceID.hex) (\(CFormat.printable(t.referenceName)))\n"
         out += "Stratum         : \(t.stratum)\n"
         out += "Ref time (UTC)  : \(CFormat.utcDate(t.referenceTime.seconds))\n"
-        out += "System time     : \(ChronyUnits.format("%.9f", abs(t.systemTime))) seconds \(t.systemTime > 0 ? "slow" : "fast") of NTP time\n"
+        out += "System time     : \(ChronyUnits.format("%.9f", abs(t.systemTime))) seconds \(isAboveZero(t.systemTime, in: t) ? "slow" : "fast") of NTP time\n"
         out += "Last offset     : \(ChronyUnits.format("%+.9f", t.lastOffset)) seconds\n"
         out += "RMS offset      : \(ChronyUnits.format("%.9f", t.rmsOffset)) seconds\n"
-        out += "Frequency       : \(ChronyUnits.format("%.3f", abs(t.frequencyPPM))) ppm \(t.frequencyPPM > 0 ? "fast" : "slow")\n"
+        out += "Frequency       : \(ChronyUnits.format("%.3f", abs(t.frequencyPPM))) ppm \(isAboveZero(t.frequencyPPM, in: t) ? "fast" : "slow")\n"
         out += "Residual freq   : \(ChronyUnits.format("%+.3f", t.residualFrequencyPPM)) ppm\n"
         out += "Skew            : \(ChronyUnits.format("%.3f", t.skewPPM)) ppm\n"
         out += "Root delay      : \(ChronyUnits.format("%.9f", t.rootDelay)) seconds\n"
@@ -31,6 +31,22 @@ public enum ChronycText {
         out += "Update interval : \(ChronyUnits.format("%.1f", t.updateInterval)) seconds\n"
         out += "Leap status     : \(t.leapStatus.chronycWord)\n"
         return out
+    }
+
+    /// Whether chronyd's exact value of a tracking field was above zero, which decides
+    /// chronyc's word (`%O`, `%F`: `slow`/`fast` from `value > 0.0`). The CSV rounds (9 decimals
+    /// for the system time, 3 for the frequency): a small positive value and exactly 0.0 both
+    /// read `0.000`, a small negative one `-0.000`. Exactly 0.0 is what chronyd starts with and
+    /// keeps while nothing has been estimated: unsynchronised, or following its local clock
+    /// (`local`, reference `7F7F0101`). A chronyd that follows a source has estimates, never
+    /// exactly 0.0, so an unsigned zero there was a small positive value (a chronyd 4.9
+    /// capture shows `0.000 ppm fast` for CSV `0.000`). Not knowable from the CSV: a server
+    /// that lost its sources and fell back to its local clock keeps its last estimate.
+    static func isAboveZero(_ value: Double, in t: TrackingReport) -> Bool {
+        if value != 0 || value.sign == .minus { return value > 0 }
+        let estimated = t.leapStatus != .notSynchronised && t.referenceID.rawValue != 0
+            && t.referenceID.rawValue != 0x7F7F_0101
+        return estimated
     }
 
     /// One `chronyc -n sources` line: `%c%c %-27s  %2d  %2d   %3o  %I  %+S[%+S] +/- %S`.

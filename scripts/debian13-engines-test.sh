@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# The stand's container test (scripts/container-test.sh, unchanged) on Debian 13's engines:
+# Docker 26 (docker.io) and podman 5.4 with netavark 1.14, both driven by Debian 13's Compose
+# v2 (docker-compose 2.26), on a Debian 12 host. The engines are trixie's packages in a trixie
+# root file system (debootstrap from the host's Debian mirror) that the test enters by chroot:
+# they run in the host's namespaces on the host's kernel, as they would installed on the host
+# (their binaries need trixie's libraries, so they cannot run from the host's /usr). No
+# container engine is nested, nothing is --privileged, and the stand's containers get what
+# they get on any host (no SYS_TIME; every chronyd -x). The upstream is the test's local
+# reference server, as in container-test.sh.
+#
+# The chronyvisor binary is built on the host (scripts/lib/image.sh's host_binary_build) and
+# handed in (CHRONYVISOR_PREBUILT=1); the base image is copied from the host's podman when it
+# has one, else container-test.sh builds it with trixie's debootstrap.
+#
+# Leaves nothing: container-test.sh removes what each run started (containers, networks,
+# dockerd, the firewall chains, ip_forward) and checks the host's firewall and links; this
+# script then ends any process still running from the root file system (by pid), unmounts
+# everything under it and removes it.
+# Not yet passed end to end: the root file system, the versions inside and the mounts and their
+# removal were tried; the engines in the chroot and the container test there were not.
+# Usage: scripts/debian13-engines-test.sh   (root; scripts/test.sh runs it with
+#   CHRONYVISOR_DEBIAN13_ENGINES_TEST=1; CHRONYVISOR_DEBIAN13_ROOT=DIR
+#   uses and keeps a root file system made before by this script)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SCRIPT_NAME=debian13-engines-test
+. scripts/lib/common.sh
+. scripts/lib/podman-install.sh
+. scripts/lib/engine.sh
+. scripts/lib/image.sh
+. scripts/lib/debian-root.sh
+
+RELEASE=trixie
+# What the root file system holds: the engines, Compose v2, and what container-test.sh and
+# scripts/install-deps.sh want (installed here so that they install nothing inside).
+PACKAGES=(docker.io docker-cli docker-compose podman runc netavark aardvark-dns catatonit fuse-overlayfs uidmap slirp4netns
+  iptables debootstrap ntpsec-ntpdate python3 python3-prometheus-client iproute2 procps openssl chrony
+  libsystemd-dev pkg-config time tzdata tzdata-legacy prometheus)
+is_root || die "chroot, mounts and container engines need root"
+have debootstrap || die "debootstrap is needed (Debian: apt-get install debootstrap)"
+
+test_started=$(now)
+repo=$(pwd -P)
+root=${CHRONYVISOR_DEBIAN13_ROOT:-}
+keep=keep
+timings=()
+cleanup() {
+  local rc=$?
+  debian_root_remove "$root" "$keep" || rc=1
+  if [ "$rc" = 0 ]; then say "passed in $(since "$test_started") s ($(printf '%s; ' "${timings[@]}" | sed 's/; $//'))"
+  else say "FAILED after $(since "$test_started") s"; fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---- the trixie root file system ----------------------------------------------------------
+if [ -z "$root" ]; then
+  keep=
+  t=$(now)
+  root=$(mktemp -d /var/tmp/chronyvisor-debian13.XXXXXX)
+  debian_root_make "$RELEASE" "$root" "${PACKAGES[@]}"
+  timings+=("root file system $(since "$t") s")
+fi
+chroot "$root" sh -c 'command -v dockerd && command -v podman' >/dev/null || die "$root lacks dockerd or podman"
+[ -f "$root/usr/sbin/policy-rc.d" ] || { printf '#!/bin/sh\nexit 101\n' > "$root/usr/sbin/policy-rc.d"; chmod +x "$root/usr/sbin/policy-rc.d"; }
+
+# ---- the binary, built here --------------------------------------------------------------
+t=$(now)
+host_binary_build
+timings+=("binary $(since "$t") s")
+
+# ---- mounts: the kernel's file systems, a fresh /run, this checkout at the same path -------
+mount -t proc proc "$root/proc"
+mount --rbind /sys "$root/sys"; mount --make-rslave "$root/sys"
+mount --rbind /dev "$root/dev"; mount --make-rslave "$root/dev"
+mount -t tmpfs -o mode=0755 tmpfs "$root/run"
+mkdir -p "$root$repo"
+mount --bind "$repo" "$root$repo"
+cp /etc/resolv.conf "$root/etc/resolv.conf"
+
+inside() { chroot "$root" env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root TERM=dumb "$@"; }
+say "versions in $RELEASE: $(inside dockerd --version), $(inside podman --version), netavark $(inside /usr/lib/podman/netavark --version | awk '{ print $2 }'), compose $(inside docker compose version --short), chrony $(inside chronyc --version | awk '{ print $4 }'), systemd-less chroot on $(uname -r)"
+
+# The base image from the host's podman (seconds) instead of a debootstrap inside.
+release=$(DEBIAN_RELEASE=${DEBIAN_RELEASE:-} bash -c '. scripts/lib/common.sh; . scripts/lib/image.sh; echo "$BASE_IMAGE"')
+if have podman && podman image exists "$release" 2>/dev/null; then
+  t=$(now)
+  podman image save "$release" -o "$root/var/tmp/base.tar" >/dev/null
+  inside podman load -q -i /var/tmp/base.tar >/dev/null
+  rm -f "$root/var/tmp/base.tar"
+  timings+=("base image copied $(since "$t") s")
+fi
+
+for engine in podman docker; do
+  t=$(now)
+  say "container-test.sh on $RELEASE's $engine"
+  inside bash -c 'cd "$1" && CHRONYVISOR_ENGINE=$2 CHRONYVISOR_PREBUILT=1 CHRONYVISOR_OFFLINE=1 CHRONYVISOR_BUILD=host \
+    DEBIAN_RELEASE=${3:-} scripts/container-test.sh' bash "$repo" "$engine" "${DEBIAN_RELEASE:-}"
+  timings+=("$engine $(since "$t") s")
+done
