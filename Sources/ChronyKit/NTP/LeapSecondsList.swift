@@ -35,8 +35,8 @@ public struct LeapSecondsList: Sendable, Equatable {
         var expires: Int64?
         var updated: Int64?
         var entries: [(start: Int64, taiMinusUTC: Int)] = []
-        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
+        // "\r\n" is one Character in Swift: split on any line break.
+        for (index, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let number = index + 1
             if line.hasPrefix("#@") || line.hasPrefix("#$") {
                 let fields = line.dropFirst(2).split(whereSeparator: { $0 == " " || $0 == "\t" })

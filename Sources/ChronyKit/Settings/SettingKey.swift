@@ -120,7 +120,7 @@ extension SettingKey {
     /// Every setting the configuration of chrony reads, in the order documented.
     public static let chronySettings: [SettingKey] = [
         .role, .servers, .enableNTS, .ntsServerCert, .ntsServerKey, .ntsPort, .ntsTrustedCerts, .allow, .port, .minPoll, .maxPoll, .minSources, .localStratum,
-        .leapSmearMix, .leapSecondsList, .clockControl, .noClientLog, .logLevel, .chronyConf, .runDirectory, .stateDirectory,
+        .clockControl, .noClientLog, .logLevel, .leapSmearMix, .leapSecondsList, .chronyConf, .runDirectory, .stateDirectory,
         .confDirectory, .templateDirectory, .chronydPath, .chronycPath,
     ]
 
