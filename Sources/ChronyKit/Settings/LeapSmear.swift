@@ -1,8 +1,8 @@
 /// Public NTP services whose leap-second handling their operators document: those that smear
 /// a leap second over many hours and those that insert it as a real 23:59:60. Across a leap
 /// second the two kinds differ by up to 0.5 s (a noon-to-noon smear) or 1 s, so a node that
-/// follows both sees its sources disagree for a day: chrony's FAQ, Cloudflare and ntpd's
-/// leap-smear notes all say not to mix them. A server not in this table is neither: it is
+/// follows both sees its sources disagree for a day: Cloudflare's documentation and ntpd's
+/// leap-smear notes say not to mix them. A server not in this table is neither: it is
 /// never counted for or against a mix (own servers, Microsoft's time.windows.com, for which
 /// no statement of its operator was found, and everything else).
 ///
@@ -120,7 +120,7 @@ public enum LeapSmearCheck {
             list.map { "\($0.0.host) (\($0.1.name))" }.joined(separator: ", ")
         }
         return "servers that all smear leap seconds or none that do: \(names(smearing)) smear\(smearing.count == 1 ? "s" : "") leap seconds, "
-            + "\(names(nonSmearing)) do\(nonSmearing.count == 1 ? "es" : "") not; across a leap second they differ by up to 0.5 s "
-            + "(chrony's documentation says not to mix them); set LEAP_SMEAR_MIX=allow to accept the mix knowingly"
+            + "\(names(nonSmearing)) do\(nonSmearing.count == 1 ? "es" : "") not; across a leap second they differ by up to 0.5 s; "
+            + "set LEAP_SMEAR_MIX=allow to accept the mix knowingly"
     }
 }
