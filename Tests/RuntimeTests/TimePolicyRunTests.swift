@@ -193,6 +193,67 @@ import Testing
         print("second relay lost: not ready after \(String(format: "%.1f", (ContinuousClock.now - lost).inSeconds)) s: \(answer.summary)")
     }
 
+    /// The state the loss of a selected source leaves chronyd in, made on purpose: a gateway
+    /// polling its three references every 16 s (maxpoll 4, as the stand's gateway at steady
+    /// state) has its selected source removed (`chronyc delete`, what a re-resolved or removed
+    /// relay amounts to). chronyd 4.3 then has no source selected until a remaining one gives
+    /// a sample, keeps leap status Normal and the old reference. The source is removed when
+    /// the remaining ones polled within the last 11 s, so that the gap lasts seconds and the
+    /// 200 ms samples see it. /readyz stays 200 throughout, and the verdict says reselecting.
+    @Test func readinessHoldsWhileChronydHasNoSourceSelected() throws {
+        let port = TestPorts.next()
+        let addresses = ["127.0.0.74", "127.0.0.75", "127.0.0.76"]
+        let references = try addresses.map { try LocalChronyd.reference(address: $0, port: port) }
+        let run = try RunningChronyvisor([
+            "NTP_ROLE": "gateway", "NTP_MIN_SOURCES": "2", "NTP_MINPOLL": "4", "NTP_MAXPOLL": "4",
+            "NTP_SERVERS": addresses.map { "\($0):\(port)" }.joined(separator: ","),
+        ])
+        defer { run.signal(SIGTERM); _ = try? run.waitForExit(); _ = references }
+        func overview() throws -> StatusOverview { try StatusJSON.decode(StatusOverview.self, from: try run.get("/status").body) }
+
+        var selected = ""
+        try waitUntil(timeout: 120, "the gateway is ready with three reachable relays, the others polled lately\n\(run.log)") {
+            let o = try overview()
+            guard (try run.get("/readyz")).status == 200, o.sources.filter(\.isReachable).count == 3,
+                  let chosen = o.sources.first(where: { $0.state == .selected }) else { return false }
+            selected = chosen.name
+            return o.sources.filter { $0.name != chosen.name }.allSatisfy { ($0.lastRx ?? .max) <= 11 }
+        }
+        let socket = run.runDirectory + "/chronyd.sock"
+        let chronyc = Executables.find("chronyc", fallbacks: ["/usr/bin/chronyc"]) ?? "/usr/bin/chronyc"
+        let removed = try CapturedRun.run(chronyc, arguments: ["-h", socket, "delete", selected], timeout: .seconds(10))
+        #expect(removed.stdout.contains("200 OK"), "\(removed.stdout)\(removed.stderr)")
+
+        let started = ContinuousClock.now
+        var samples: [Sample] = []
+        var withoutSelection = 0
+        var reselectedAt: Double?
+        while reselectedAt.map({ (ContinuousClock.now - started).inSeconds < $0 + 3 }) ?? true {
+            let at = (ContinuousClock.now - started).inSeconds
+            let ready = try run.get("/readyz")
+            let answer = try JSONDecoder().decode(HealthAnswer.self, from: Data(ready.body.utf8))
+            samples.append(Sample(at: at, status: ready.status, summary: answer.summary))
+            let o = try overview()
+            if o.sources.contains(where: { $0.state == .selected }) {
+                if reselectedAt == nil, withoutSelection > 0 { reselectedAt = at }
+            } else {
+                withoutSelection += 1
+                #expect(o.tracking.leapStatus == .normal)
+            }
+            if at > 60 * testTimeScale { break }
+            usleep(200_000)
+        }
+        let notReady = samples.filter { $0.status != 200 }
+        #expect(withoutSelection > 0, "chronyd never showed no selected source after the delete")
+        #expect(reselectedAt != nil, "chronyd selected no other source within 60 s\n\(run.log)")
+        #expect(notReady.isEmpty, "not ready while reselecting: \(notReady.map { "\($0.at): \($0.summary)" })")
+        #expect(samples.contains { $0.summary.contains("; reselecting: no source selected, last clock update ") && $0.summary.contains("(ready for up to ") },
+                "\(samples.map(\.summary))")
+        print("no source selected: \(withoutSelection) samples, reselected after \(String(format: "%.1f", reselectedAt ?? -1)) s, "
+              + "\(notReady.count) not ready; verdicts seen:")
+        for summary in Set(samples.map { Self.shape($0.summary) }).sorted() { print("  \(summary)") }
+    }
+
     /// A summary with its numbers blanked, so that the distinct verdicts can be listed.
     static func shape(_ summary: String) -> String {
         var out = ""
