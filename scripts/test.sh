@@ -24,6 +24,13 @@ fi
 swift build --build-tests
 swift test --skip-build "$@"
 
+# The reference generated from the code (man pages, the settings table) is what the code says.
+if [ "${CHRONYVISOR_SKIP_REFERENCE_CHECK:-0}" != 1 ]; then
+  reference_started=$SECONDS
+  scripts/gen-reference.sh --check
+  echo "test.sh: gen-reference.sh --check took $((SECONDS - reference_started)) s"
+fi
+
 # The binary stays lean: no full Foundation, FoundationInternationalization or ICU (issue 14).
 if [ "${CHRONYVISOR_SKIP_LEAN_CHECK:-0}" != 1 ]; then
   lean_start=$SECONDS

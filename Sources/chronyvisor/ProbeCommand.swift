@@ -7,11 +7,12 @@ struct ProbeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "probe",
         abstract: "Ask an NTP server for the time, like an application on the network would.",
+        // ASCII only: the man pages' generator drops every other character.
         discussion: """
             Sends NTPv4 client requests (RFC 4330 SNTP) to HOST (a name, IPv4 or IPv6 \
             address) and prints, per request: the server's transmit time (UTC), the offset \
-            θ = ((T2−T1)+(T3−T4))/2 (positive: the server is ahead of this machine's clock) \
-            and the round-trip delay δ = (T4−T1)−(T3−T2) in chronyc's units, the stratum, \
+            theta = ((T2-T1)+(T3-T4))/2 (positive: the server is ahead of this machine's clock) \
+            and the round-trip delay = (T4-T1)-(T3-T2) in chronyc's units, the stratum, \
             reference ID, leap status, root delay and root dispersion. A reply counts only \
             when it echoes the request's random transmit timestamp, is mode 4 (server), \
             version 3 or 4, with non-zero timestamps; other datagrams are dropped and counted \
@@ -23,7 +24,7 @@ struct ProbeCommand: AsyncParsableCommand {
             At the end (--count reached, SIGINT or SIGTERM) a summary: requests sent, \
             answered (a time or a refusal), lost, refused, invalid datagrams dropped; offset \
             and delay min/median/max; jitter = the RMS of the differences between successive \
-            offsets, √(Σ(θᵢ−θᵢ₋₁)²/(n−1)).
+            offsets, sqrt(sum of (theta[i]-theta[i-1])^2 / (n-1)).
 
             --json prints one JSON object per line: {"type":"sample"|"refused"|"lost", ...} \
             per request and a final {"type":"summary", ...}; times in seconds (see \

@@ -20,6 +20,23 @@ import Testing
         }
     }
 
+    /// What the man pages and the shell completions are made from reaches the parser: the
+    /// quick path must never swallow `--experimental-dump-help` (scripts/gen-reference.sh)
+    /// or `--generate-completion-script`.
+    @Test func generatorsReachTheParser() throws {
+        let dump = try runChronyvisor(["--experimental-dump-help"])
+        #expect(dump.status == .exited(0), "\(dump.stderr)")
+        #expect(dump.stdout.contains("\"serializationVersion\"") && dump.stdout.contains("\"commandName\" : \"health\""),
+                "\(dump.stdout.prefix(300))")
+        for shell in ["bash", "zsh", "fish"] {
+            let script = try runChronyvisor(["--generate-completion-script", shell])
+            #expect(script.status == .exited(0), "\(shell): \(script.stderr)")
+            // The subcommand, one of its own flags and a setting's flag (fish writes them without dashes).
+            #expect(script.stdout.contains("health") && script.stdout.contains("live") && script.stdout.contains("health-max-offset"),
+                    "\(shell): \(script.stdout.prefix(300))")
+        }
+    }
+
     /// A bad CHRONY_RUN_DIR: the same one-line error and exit 78 with or without the parser.
     @Test func aBadSettingFailsAlikeWithAndWithoutTheParser() throws {
         let environment = ["CHRONY_RUN_DIR": "/run"]

@@ -184,7 +184,7 @@ def render(machine, results, args):
     ct = costs["chronyc_tracking"]
     add(f"| `chronyc -n tracking` (the usual healthcheck) | {ms(ct['wall'])} | {mib(ct['peak_kib'])} | {ct['codes']} | 1.00× |")
     h = costs["health"]
-    add(f"| `chronyvisor health` (asks the supervisor: GET /readyz) | {ms(h['wall'])} | {mib(h['peak_kib'])} | {h['codes']} "
+    add(f"| `chronyvisor health` (reads the supervisor's verdict file) | {ms(h['wall'])} | {mib(h['peak_kib'])} | {h['codes']} "
         f"| {ratio(h['wall'], ct['wall'])} |")
     hb = bs["costs"].get("health_fallback")
     if hb:
