@@ -80,7 +80,7 @@ struct ProbeCommand: AsyncParsableCommand {
             }
             if listen != nil { throw ProbeUsageError(flag: "--listen", expected: "--listen only with --monitor", given: listen ?? "") }
             guard hosts.count == 1 else {
-                throw ProbeUsageError(flag: "HOST", expected: "one host (several only with --monitor)", given: hosts.joined(separator: " "))
+                throw ProbeUsageError(flag: "<host>", expected: "one host name or address (several only with --monitor)", given: hosts.joined(separator: " "))
             }
             let parameters = try ProbeParameters(host: hosts[0], port: port, interval: interval, count: count,
                                                  timeout: timeout, json: json)
