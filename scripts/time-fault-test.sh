@@ -58,6 +58,7 @@ have ntpdate || die "ntpdate (Debian: ntpsec-ntpdate) is needed; scripts/install
 is_root || die "the time-fault test needs root (it starts container engines)"
 host_port_free "$HOST_ASK" 123 || die "UDP $HOST_ASK:123 is in use on this host (ss -lunp)"
 
+stand_test_engine_up "${REFERENCES[@]}" "${RELAYS[@]}" chrony-main ntp-user
 # Nothing may go to a public server: every relay's servers are the test's references only.
 relay_servers=$(compose --profile demo config | python3 -c '
 import sys, yaml
@@ -70,7 +71,6 @@ while read -r relay servers; do
   done
 done <<< "$relay_servers"
 
-stand_test_engine_up "${REFERENCES[@]}" "${RELAYS[@]}" chrony-main ntp-user
 stand_test_up "$LIMIT"
 ok "the stand is healthy with per-relay upstreams ($(tr '\n' ';' <<< "$relay_servers" | sed 's/;$//; s/;/; /g'))"
 
@@ -187,9 +187,9 @@ marked_at=""; worst=0; i=0
 while true; do
   i=$((i + 1))
   sleep_until "$t0" "$i"
-  st=$(state_of chrony-main "$r1_ip"); o=$(offset_of chrony-main "$r1_ip")
+  read -r st o < <(sources chrony-main | awk -F, -v a="$r1_ip" '$3 == a { print $2, $9 }')
   rd=$(readiness chrony-main); rd=${rd%% *}
-  read -r off err _ < <(host_offset "$HOST_ASK") || fail "(c) ntpdate -q $HOST_ASK gave no time"
+  read -r off err _ < <(host_offset "$HOST_ASK" 1) || fail "(c) ntpdate -q $HOST_ASK gave no time"
   note "  +${i}s relay1 ${o:-?} s [${st:-?}]  gateway ${rd}  host ${off} +/- ${err}"
   worst=$(awk -v w="$worst" -v o="$off" 'BEGIN { o = o < 0 ? -o : o; print (o > w ? o : w) }')
   [ "$rd" = ready ] || fail "(c) the gateway turned not ready while relay 1 followed the step: $(readiness chrony-main)"

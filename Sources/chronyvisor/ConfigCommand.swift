@@ -32,11 +32,15 @@ struct ConfigCommand: AsyncParsableCommand {
             let source = healthOptions.source(over: settings.source)
             _ = try SupervisionSettings.resolve(source)
             _ = try HealthSettings.resolve(source)
-            let text = try ConfigWriter.render(resolved)
+            // As `run` renders it: `leapseclist` only for a chronyd that has it (4.6 and later).
+            let leapList = try LeapSecondsListFile.check(resolved, source: source)
+            let installed = Executables.chronyd(resolved)
+            let version = installed.flatMap(ChronydVersion.detect)
+            let text = try ConfigWriter.render(resolved, leapSeconds: LeapSecondsListFile.leapSecondsSource(leapList, version: version))
             if check {
                 try NTSFileCheck.check(resolved.nts, source: source,
                                        account: try ChronyAccount.resolve(configured: nil))
-                let chronyd = try Executables.require(Executables.chronyd(resolved), key: .chronydPath,
+                let chronyd = try Executables.require(installed, key: .chronydPath,
                                                       name: "chronyd", source: source)
                 try ConfigWriter.checkWithChronyd(text, chronyd: chronyd)
             }

@@ -49,7 +49,8 @@ struct RunCommand: AsyncParsableCommand {
                 "chrony_user": "\(plan.account?.name ?? "(not root: none)")",
                 "conf": "\(plan.chrony.paths.configFile)", "notify": "\(notifier.isEnabled)",
                 "http": "\(health.listen)",
-                "watchdog": "\(notifier.watchdogInterval.map(DurationValue.format) ?? "off")"])
+                "watchdog": "\(notifier.watchdogInterval.map(DurationValue.format) ?? "off")",
+                "chrony_version": "\(plan.chronyVersion?.description ?? "unknown")"])
             if plan.account?.name == "root" {
                 logger.warning("no chrony user (_chrony or chrony) exists: chronyd keeps root; set CHRONY_USER")
             }
@@ -71,10 +72,19 @@ struct RunCommand: AsyncParsableCommand {
                 reconfigure: { try plan.reconfigure() },
                 verdictFile: VerdictFile(runDirectory: plan.chrony.paths.runDirectory),
                 releasesStartupPages: true)
+            let warnings = [SourceDiversity.warning(servers: plan.chrony.servers)].compactMap { $0 }
+            for warning in warnings { logger.warning("\(warning)") }
+            let leapList = LeapSecondsListWatch(path: plan.chrony.leapSecondsList, initial: plan.leapSecondsList,
+                                                metrics: metrics, logger: logger)
+            if case .failed(_, let reason) = plan.leapSecondsList {
+                logger.warning("leap-second list unusable: chronyd uses leapsectz right/UTC", metadata: [
+                    "path": "\(plan.chrony.leapSecondsList ?? "")", "error": "\(reason)"])
+            }
             let endpoints = HealthEndpoints(listen: health.listen, role: plan.chrony.role,
-                                            degradedIsReady: health.degradedIsReady, metrics: metrics, logger: logger)
+                                            degradedIsReady: health.degradedIsReady, metrics: metrics, logger: logger,
+                                            warnings: warnings, leapSecondsList: leapList)
             signals.start()
-            let code = try await supervisor.run(signals: signals.signals, services: [endpoints])
+            let code = try await supervisor.run(signals: signals.signals, services: [endpoints, leapList])
             logger.info("chronyvisor exiting", metadata: [
                 "exit_code": "\(code)", "restarts": "\(supervisor.state.snapshot.restarts)",
                 "orphans_reaped": "\(ChildReaper.shared.orphansReaped)"])

@@ -21,6 +21,8 @@ struct SettingsOptions: ParsableArguments {
     @Option(name: .customLong(SettingKey.clockControl.flagName), help: SettingKey.clockControl.argumentHelp) var clockControl: String?
     @Option(name: .customLong(SettingKey.noClientLog.flagName), help: SettingKey.noClientLog.argumentHelp) var noClientLog: String?
     @Option(name: .customLong(SettingKey.logLevel.flagName), help: SettingKey.logLevel.argumentHelp) var logLevel: String?
+    @Option(name: .customLong(SettingKey.leapSmearMix.flagName), help: SettingKey.leapSmearMix.argumentHelp) var leapSmearMix: String?
+    @Option(name: .customLong(SettingKey.leapSecondsList.flagName), help: SettingKey.leapSecondsList.argumentHelp) var leapSecondsList: String?
     @Option(name: .customLong(SettingKey.chronyConf.flagName), help: SettingKey.chronyConf.argumentHelp) var conf: String?
     @Option(name: .customLong(SettingKey.runDirectory.flagName), help: SettingKey.runDirectory.argumentHelp) var runDir: String?
     @Option(name: .customLong(SettingKey.stateDirectory.flagName), help: SettingKey.stateDirectory.argumentHelp) var stateDir: String?
@@ -45,7 +47,7 @@ struct SettingsOptions: ParsableArguments {
             (.ntsTrustedCerts, ntsTrustedCerts), (.allow, allow), (.port, port),
             (.minPoll, minPoll), (.maxPoll, maxPoll), (.minSources, minSources),
             (.localStratum, localStratum), (.clockControl, clockControl), (.noClientLog, noClientLog),
-            (.logLevel, logLevel), (.chronyConf, conf), (.runDirectory, runDir),
+            (.logLevel, logLevel), (.leapSmearMix, leapSmearMix), (.leapSecondsList, leapSecondsList), (.chronyConf, conf), (.runDirectory, runDir),
             (.stateDirectory, stateDir), (.confDirectory, confDir), (.templateDirectory, templates),
             (.chronydPath, chronyd), (.chronycPath, chronyc),
             (.chronyUser, user), (.stopGrace, stopGrace), (.restartMax, restartMax),

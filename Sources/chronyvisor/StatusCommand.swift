@@ -11,8 +11,9 @@ struct StatusCommand: AsyncParsableCommand {
         commandName: "status",
         abstract: "Show chronyd's state, in chronyc's own format or as JSON.",
         discussion: """
-            With no REPORT: an overview (role, health, the tracking block and the sources \
-            table). With REPORT (tracking, sources, sourcestats, serverstats, activity, \
+            With no REPORT: an overview (role, health, warnings about the settings such as \
+            fewer than three servers, a pending leap second, the leap-second list's expiry, \
+            the tracking block and the sources table). With REPORT (tracking, sources, sourcestats, serverstats, activity, \
             ntpdata, clients, authdata, selectdata): exactly what `chronyc -n REPORT` prints for the same state. \
             --json prints the schema documented in docs/status-json.md. --from renders a \
             saved `chronyc -c REPORT` output instead of asking chronyd. When chronyd cannot \
@@ -71,7 +72,10 @@ struct StatusCommand: AsyncParsableCommand {
                 let verdict = VerdictSource.fromFile(runDirectory: resolved.paths.runDirectory, liveness: false)?.verdict
                     ?? (try? VerdictSource.fromSupervisor(health, path: "/readyz", timeout: .seconds(2)))?.verdict
                     ?? VerdictSource.evaluate(settings: resolved, health: health, reports: .success(set))
-                let overview = StatusOverview(role: resolved.role, verdict: verdict, tracking: tracking, sources: sources)
+                var overview = StatusOverview(role: resolved.role, verdict: verdict, tracking: tracking, sources: sources)
+                overview.warnings = [SourceDiversity.warning(servers: resolved.servers)].compactMap { $0 }
+                overview.leapSecondsList = LeapSecondsListStatus(LeapSecondsListFile.read(resolved.leapSecondsList),
+                                                                 now: Int64(Supervisor.realtimeSeconds()))
                 print(json ? StatusJSON.encode(overview) : overview.text, terminator: "")
             }
         }

@@ -106,7 +106,8 @@ import Testing
         let table = try Self.table()
         let all = table.values.flatMap { $0 }
         #expect(all.count > 50)
-        #expect(Set(table.keys) == ["always", "tracking", "per source", "per NTP source", "serverstats", "serverstats 4.4+"])
+        #expect(Set(table.keys) == ["always", "tracking", "per source", "per NTP source", "serverstats", "serverstats 4.4+",
+                                    "leap-second list"])
         for family in all {
             #expect(family.name.hasPrefix("chrony_") || family.name.hasPrefix("chronyvisor_"), "\(family.name)")
             #expect(["gauge", "counter", "histogram"].contains(family.type), "\(family)")
@@ -189,6 +190,7 @@ import Testing
         let number = fields.first { $0.first?.isNumber == true }.map { $0.split(separator: ".").compactMap { Int($0) } } ?? [0]
         let v44 = number.count >= 2 && (number[0], number[1]) >= (4, 4)
         Self.compare(try Self.families(body),
-                     try Self.expected(["always", "tracking", "per source", "per NTP source", "serverstats"] + (v44 ? ["serverstats 4.4+"] : [])))
+                     try Self.expected(["always", "tracking", "per source", "per NTP source", "serverstats", "leap-second list"]
+                                       + (v44 ? ["serverstats 4.4+"] : [])))
     }
 }

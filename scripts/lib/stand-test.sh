@@ -103,11 +103,11 @@ stand_test_up() {
   stand_test_timings+=("up to healthy $(since "$t") s")
 }
 
-# The best of three `ntpdate -q ADDRESS` samples (the smallest error bound, as NTP clients
-# choose) as `OFFSET ERROR STRATUM`; fails when ntpdate gives no time.
+# The best of TRIES (default 3) `ntpdate -q ADDRESS` samples (the smallest error bound, as
+# NTP clients choose) as `OFFSET ERROR STRATUM`; fails when ntpdate gives no time.
 host_offset() {
-  local addr=$1 out line best="" best_err="" err
-  for _ in 1 2 3; do
+  local addr=$1 tries=${2:-3} out line best="" best_err="" err
+  for _ in $(seq 1 "$tries"); do
     out=$(ntpdate -q "$addr" 2>&1) || { printf 'ntpdate -q %s failed: %s\n' "$addr" "$out" >&2; return 1; }
     # 2026-11-27 03:33:50.694027 (+0000) +0.000075 +/- 0.000198 127.0.0.123 s3 no-leap
     line=$(grep -E "^[0-9-]+ [0-9:.]+ \([+-][0-9]+\) [-+][0-9.]+ \+/- [0-9.]+ " <<< "$out" | tail -1)

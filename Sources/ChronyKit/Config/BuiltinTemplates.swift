@@ -20,8 +20,14 @@ ntstrustedcerts {{{.}}}
 
 # Step the clock at start if far off (only used with CLOCK_CONTROL=true).
 makestep 1.0 3
+{{#leapSecondsList}}
+# Leap seconds from tzdata's leap-second list (chrony 4.6 and later; LEAP_SECONDS_LIST).
+leapseclist {{{.}}}
+{{/leapSecondsList}}
+{{^leapSecondsList}}
 # Leap seconds from the system's time zone data.
 leapsectz right/UTC
+{{/leapSecondsList}}
 
 # Own directives: every *.conf file in this directory.
 confdir {{{confDirectory}}}

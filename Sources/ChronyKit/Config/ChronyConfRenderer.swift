@@ -7,13 +7,15 @@ public struct ChronyConfRenderer: Sendable {
         self.templates = templates
     }
 
-    public func render(_ settings: ChronySettings) throws(TemplateError) -> String {
-        let text = try templates.render(Self.context(for: settings), template: "\(settings.role.rawValue).conf")
+    /// - Parameter leapSeconds: where chronyd reads leap seconds (`LeapSecondsSource.choose`);
+    ///   the time zone unless the installed chrony is known to read a list.
+    public func render(_ settings: ChronySettings, leapSeconds: LeapSecondsSource = .timeZone) throws(TemplateError) -> String {
+        let text = try templates.render(Self.context(for: settings, leapSeconds: leapSeconds), template: "\(settings.role.rawValue).conf")
         return Self.squeezeBlankLines(text)
     }
 
     /// The values the templates see. Every one has passed validation.
-    static func context(for s: ChronySettings) -> TemplateValue {
+    static func context(for s: ChronySettings, leapSeconds: LeapSecondsSource = .timeZone) -> TemplateValue {
         var context: [String: TemplateValue] = [
             "version": .string(ChronyvisorVersion.current),
             "role": .string(s.role.rawValue),
@@ -45,6 +47,7 @@ public struct ChronyConfRenderer: Sendable {
                       "ntsPort": .string(String(s.nts.port))])]
         } ?? [])
         context["ntsTrustedCerts"] = .list(s.nts.trustedCerts.map { [.string($0)] } ?? [])
+        if case .list(let path) = leapSeconds { context["leapSecondsList"] = .list([.string(path)]) }
         if let stratum = s.localStratum { context["localStratum"] = .string(String(stratum)) }
         return .object(context)
     }

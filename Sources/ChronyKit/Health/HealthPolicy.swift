@@ -9,6 +9,10 @@
 ///   source, |offset| and root distance under the thresholds; falsetickers are named;
 /// - both: an NTS source whose key establishment fails (authdata: no cookies after an
 ///   attempt) is named and makes the node `degraded`;
+/// - both: no source selected while chronyd keeps time and NTP_MIN_SOURCES usable sources
+///   remain is a reselection, not a loss of synchronisation, for a bounded time
+///   (`Reselection`): the node stays ready through a failover;
+/// - both: a pending leap second (tracking: Insert/Delete second) is a reason, not a fault;
 /// - both: within the start grace, "not yet synchronised" is `starting`; a served-time check
 ///   that got no usable answer from the node's own port makes it `unhealthy`.
 public struct HealthPolicy: Sendable {
@@ -60,12 +64,25 @@ public struct HealthPolicy: Sendable {
         }
         let selected = sources.first { $0.state == .selected }
         let onLocalClock = tracking.referenceID.rawValue == Self.localReferenceID
-        let synchronised = tracking.leapStatus != .notSynchronised && (selected != nil || onLocalClock)
+        // No source selected while chronyd still keeps time and enough usable sources remain:
+        // a failover, forgiven for a bounded time (Reselection).
+        let reselection = selected == nil && !onLocalClock && tracking.leapStatus != .notSynchronised
+            ? Reselection.evaluate(tracking: tracking, usable: usable, minSources: minSources, now: snapshot.now) : nil
+        let reselecting = reselection?.isWithinBound == true
+        let synchronised = tracking.leapStatus != .notSynchronised && (selected != nil || onLocalClock || reselecting)
         let rootDistance = tracking.rootDelay / 2 + tracking.rootDispersion
         let notYet: HealthState = inGrace ? .starting : .unhealthy
 
         if !synchronised {
-            let detail = tracking.leapStatus == .notSynchronised ? "leap status Not synchronised" : "no source selected"
+            let detail: String
+            if tracking.leapStatus == .notSynchronised {
+                detail = "leap status Not synchronised"
+            } else if let reselection {
+                detail = "no source selected, last clock update \(Self.seconds(reselection.sinceClockUpdate)) ago, "
+                    + "longer than a reselection may take (\(Self.seconds(reselection.allowed)))"
+            } else {
+                detail = "no source selected"
+            }
             worsen(notYet, "not synchronised (\(detail)); \(reachable.count) of \(servers.count) sources reachable")
         } else if onLocalClock {
             let stratum = localStratum.map { " at stratum \($0)" } ?? ""
@@ -104,6 +121,15 @@ public struct HealthPolicy: Sendable {
             }
         }
 
+        if let reselection, reselecting {
+            verdict.reasons.append("reselecting: no source selected, last clock update \(Self.seconds(reselection.sinceClockUpdate)) ago "
+                + "(ready for up to \(Self.seconds(reselection.allowed)))")
+        }
+        // A pending leap second is news, not a fault: the reason says so, the state stays.
+        if let leap = Self.pendingLeapSecond(tracking.leapStatus) {
+            verdict.reasons.append(leap)
+        }
+
         // What the node's own port serves matters once chronyd says it is synchronised.
         switch synchronised ? snapshot.servedTime : nil {
         case .failed(let why)?:
@@ -122,6 +148,21 @@ public struct HealthPolicy: Sendable {
                 at: 0)
         }
         return verdict
+    }
+
+    /// The reason a pending leap second gives (chronyd announces one only on the day it
+    /// happens: 30 June or 31 December); nil for none.
+    public static func pendingLeapSecond(_ leap: LeapStatus) -> String? {
+        switch leap {
+        case .insertSecond: return "leap second pending: a second will be inserted at the end of this UTC day (23:59:60)"
+        case .deleteSecond: return "leap second pending: a second will be deleted at the end of this UTC day (no 23:59:59)"
+        case .normal, .notSynchronised: return nil
+        }
+    }
+
+    /// Whole seconds: "12 s", "4096 s".
+    static func seconds(_ value: Double) -> String {
+        "\(Int(value.rounded())) s"
     }
 
     /// Seconds in chronyc's units, without its column padding.

@@ -12,14 +12,19 @@ public struct HealthSnapshot: Sendable {
     public var secondsSinceStart: Double?
     /// The served-time check, when it was made.
     public var servedTime: ServedTimeCheck?
+    /// The real-time clock when the reports were read, Unix seconds (the policy's only notion
+    /// of "now": it stays a pure function); nil when unknown, and then no source selected
+    /// is never forgiven as a reselection.
+    public var now: Double?
 
     public init(chronydRunning: Bool?, reports: ReportSet?, unreachableReason: String? = nil,
-                secondsSinceStart: Double?, servedTime: ServedTimeCheck? = nil) {
+                secondsSinceStart: Double?, servedTime: ServedTimeCheck? = nil, now: Double? = nil) {
         self.chronydRunning = chronydRunning
         self.reports = reports
         self.unreachableReason = unreachableReason
         self.secondsSinceStart = secondsSinceStart
         self.servedTime = servedTime
+        self.now = now
     }
 }
 

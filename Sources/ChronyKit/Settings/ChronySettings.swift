@@ -15,6 +15,12 @@ public struct ChronySettings: Sendable, Equatable {
     public var clockControl: Bool
     public var noClientLog: Bool
     public var logLevel: ChronydLogLevel
+    /// LEAP_SMEAR_MIX: whether servers may mix leap-smearing and non-smearing services.
+    public var leapSmearMix: LeapSmearMix
+    /// LEAP_SECONDS_LIST: the leap-second list's path; nil when `off`.
+    public var leapSecondsList: String?
+    /// Whether LEAP_SECONDS_LIST was given (then the file must be readable) or is the default.
+    public var leapSecondsListGiven: Bool
     public var paths: ChronyPaths
     /// Directory of templates to prefer over the built-in ones (nil: look in the default places).
     public var templateDirectory: String?
@@ -79,6 +85,18 @@ public struct ChronySettings: Sendable, Equatable {
         let clockControl = try v.bool(.clockControl) ?? false
         let noClientLog = try v.bool(.noClientLog) ?? false
         let logLevel = try v.value(.logLevel, expected: "0-3 or info, warning, error, fatal", ChronydLogLevel.parse) ?? .info
+        let leapSmearMix = try v.value(.leapSmearMix, expected: LeapSmearMix.expected) { LeapSmearMix(rawValue: $0.lowercased()) } ?? .refuse
+        // Only given servers can mix (the default is one service). The servers are the bad
+        // input; the message names LEAP_SMEAR_MIX as the knowing way out.
+        if leapSmearMix == .refuse, let raw = source.raw(.servers), let problem = LeapSmearCheck.mixProblem(servers) {
+            throw SettingError(raw, expected: problem)
+        }
+        let leapSecondsList: String?
+        if let raw = source.raw(.leapSecondsList), ["off", "false", "no", "none"].contains(raw.value.lowercased()) {
+            leapSecondsList = nil
+        } else {
+            leapSecondsList = try v.path(.leapSecondsList) ?? LeapSecondsList.defaultPath
+        }
 
         let paths = ChronyPaths(
             configFile: try v.path(.chronyConf) ?? "/etc/chrony/chrony.conf",
@@ -88,7 +106,9 @@ public struct ChronySettings: Sendable, Equatable {
         return ChronySettings(
             role: role, servers: servers, enableNTS: enableNTS, nts: nts, allow: allow, port: port,
             minPoll: minPoll, maxPoll: maxPoll, minSources: minSources, localStratum: localStratum,
-            clockControl: clockControl, noClientLog: noClientLog, logLevel: logLevel, paths: paths,
+            clockControl: clockControl, noClientLog: noClientLog, logLevel: logLevel,
+            leapSmearMix: leapSmearMix, leapSecondsList: leapSecondsList,
+            leapSecondsListGiven: source.raw(.leapSecondsList) != nil, paths: paths,
             templateDirectory: try v.path(.templateDirectory),
             chronydPath: try v.path(.chronydPath), chronycPath: try v.path(.chronycPath),
             givenSettings: SettingKey.chronySettings.compactMap(source.raw))

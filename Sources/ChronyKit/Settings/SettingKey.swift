@@ -110,10 +110,17 @@ extension SettingKey {
         "NTS_TRUSTED_CERTS", flag: "nts-trusted-certs", default: "the system's CAs only",
         help: "A PEM CA file, or a directory of them, that NTS sources are verified against besides the system's (chrony's ntstrustedcerts).")
 
+    public static let leapSmearMix = SettingKey(
+        "LEAP_SMEAR_MIX", flag: "leap-smear-mix", default: "refuse",
+        help: "Servers that mix leap-smearing services (Google, Amazon, Meta) with non-smearing ones (Cloudflare, NIST, Netnod, the NTP Pool) are refused (exit 78): across a leap second they differ by up to 0.5 s. `allow` accepts such a mix knowingly.")
+    public static let leapSecondsList = SettingKey(
+        "LEAP_SECONDS_LIST", flag: "leap-seconds-list", default: "/usr/share/zoneinfo/leap-seconds.list",
+        help: "tzdata's leap-second list: its expiry is shown in `status` and /metrics, and chrony 4.6 or later reads it (`leapseclist`; older chrony uses `leapsectz right/UTC`). A path given explicitly must be readable (exit 78 otherwise); `off`: not read.")
+
     /// Every setting the configuration of chrony reads, in the order documented.
     public static let chronySettings: [SettingKey] = [
         .role, .servers, .enableNTS, .ntsServerCert, .ntsServerKey, .ntsPort, .ntsTrustedCerts, .allow, .port, .minPoll, .maxPoll, .minSources, .localStratum,
-        .clockControl, .noClientLog, .logLevel, .chronyConf, .runDirectory, .stateDirectory,
+        .clockControl, .noClientLog, .logLevel, .leapSmearMix, .leapSecondsList, .chronyConf, .runDirectory, .stateDirectory,
         .confDirectory, .templateDirectory, .chronydPath, .chronycPath,
     ]
 

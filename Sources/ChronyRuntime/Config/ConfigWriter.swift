@@ -2,10 +2,11 @@ import ChronyKit
 
 /// Renders chrony.conf, checks it with chronyd's own parser and writes it atomically.
 public enum ConfigWriter {
-    /// The file `run` would write, from the located templates.
-    public static func render(_ settings: ChronySettings) throws(TemplateError) -> String {
+    /// The file `run` would write, from the located templates; `leapSeconds` as
+    /// `LeapSecondsListFile.leapSecondsSource` chose it for the installed chronyd.
+    public static func render(_ settings: ChronySettings, leapSeconds: LeapSecondsSource = .timeZone) throws(TemplateError) -> String {
         let templates = try TemplateDirectory.locate(preferred: settings.templateDirectory)
-        return try ChronyConfRenderer(templates: templates).render(settings)
+        return try ChronyConfRenderer(templates: templates).render(settings, leapSeconds: leapSeconds)
     }
 
     /// Hands `text` to `chronyd -x -p -f FILE` (prints the parsed config and exits; -x so it

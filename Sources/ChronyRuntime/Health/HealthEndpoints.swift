@@ -13,13 +13,20 @@ public struct HealthEndpoints: SupervisedService {
     let degradedIsReady: Bool
     let metrics: ChronyMetrics
     let logger: Logger
+    /// Advice about the node's settings for /status (`SourceDiversity`).
+    let warnings: [String]
+    /// The leap-second list for /status; nil: not shown.
+    let leapSecondsList: LeapSecondsListWatch?
 
-    public init(listen: ListenAddress, role: Role, degradedIsReady: Bool, metrics: ChronyMetrics, logger: Logger) {
+    public init(listen: ListenAddress, role: Role, degradedIsReady: Bool, metrics: ChronyMetrics, logger: Logger,
+                warnings: [String] = [], leapSecondsList: LeapSecondsListWatch? = nil) {
         self.listen = listen
         self.role = role
         self.degradedIsReady = degradedIsReady
         self.metrics = metrics
         self.logger = logger
+        self.warnings = warnings
+        self.leapSecondsList = leapSecondsList
     }
 
     /// Serves until cancelled. A listener that cannot be bound is a bad HEALTH_LISTEN: it
@@ -59,7 +66,11 @@ public struct HealthEndpoints: SupervisedService {
             guard let tracking = snapshot.reports?.tracking, let sources = snapshot.reports?.sources else {
                 return json(StatusJSON.encode(HealthAnswer(verdict, degradedIsReady: degradedIsReady)), ok: false)
             }
-            let overview = StatusOverview(role: role, verdict: verdict, tracking: tracking, sources: sources)
+            var overview = StatusOverview(role: role, verdict: verdict, tracking: tracking, sources: sources)
+            overview.warnings = warnings
+            overview.leapSecondsList = leapSecondsList.flatMap {
+                LeapSecondsListStatus($0.state, now: Int64(Supervisor.realtimeSeconds()))
+            }
             return json(StatusJSON.encode(overview), ok: true)
         case "/metrics":
             return EndpointResponse(status: .ok, contentType: "text/plain; version=0.0.4; charset=utf-8", body: metrics.exposition())

@@ -42,7 +42,8 @@ public enum VerdictSource {
         let policy = HealthPolicy(settings: settings, thresholds: health.thresholds)
         switch reports {
         case .success(let set):
-            return policy.evaluate(HealthSnapshot(chronydRunning: nil, reports: set, secondsSinceStart: nil))
+            return policy.evaluate(HealthSnapshot(chronydRunning: nil, reports: set, secondsSinceStart: nil,
+                                                  now: Supervisor.realtimeSeconds()))
         case .failure(let error):
             return policy.evaluate(HealthSnapshot(chronydRunning: nil, reports: nil, unreachableReason: "\(error)",
                                                   secondsSinceStart: nil))

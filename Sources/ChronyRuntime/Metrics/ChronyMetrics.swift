@@ -81,6 +81,19 @@ public final class ChronyMetrics: Sendable {
         if let authdata = reports.authdata { recordNTS(authdata) }
     }
 
+    /// Records the leap-second list: its expiry, or 0 when it cannot be read (so that the
+    /// expiry alert fires for a missing list too). Off: no sample.
+    public func record(leapSecondsList state: LeapSecondsListState) {
+        let expiry: Double
+        switch state {
+        case .off: return
+        case .read(_, let expires): expiry = Double(expires)
+        case .failed: expiry = 0
+        }
+        gauge("chronyvisor_leap_seconds_list_expiry_timestamp_seconds",
+              "When the leap-second list (LEAP_SECONDS_LIST) expires, Unix seconds; 0 when it cannot be read.").set(expiry)
+    }
+
     /// Counts one chronyd restart.
     public func recordRestart() {
         restarts.increment()
@@ -124,6 +137,8 @@ public final class ChronyMetrics: Sendable {
             ("chrony_tracking_root_dispersion_seconds", "Total dispersion accumulated up to the stratum-1 source in seconds.", t.rootDispersion),
             ("chrony_tracking_update_interval_seconds", "Interval between the last two clock updates in seconds.", t.updateInterval),
             ("chronyvisor_tracking_leap_status", "chronyd's leap status: 0 normal, 1 insert second, 2 delete second, 3 not synchronised.", Double(Self.leapCode(t.leapStatus))),
+            ("chronyvisor_leap_second_pending", "1 while chronyd announces a leap second (insert or delete) for the end of this UTC day, else 0.",
+             t.leapStatus == .insertSecond || t.leapStatus == .deleteSecond ? 1 : 0),
         ]
         for (name, help, value) in values { gauge(name, help).set(value) }
     }

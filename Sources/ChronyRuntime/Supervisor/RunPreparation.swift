@@ -11,9 +11,14 @@ public struct RunPlan: Sendable {
     public let command: ChronydCommand
     /// Where the settings came from: a reload's errors name the variable or flag as at start.
     let source: SettingsSource
+    /// The installed chronyd's version (nil: it did not say).
+    public let chronyVersion: ChronyVersion?
+    /// The leap-second list as read at start.
+    public let leapSecondsList: LeapSecondsListState
 
     /// Validates every input first — settings (chrony, supervision and health), the chrony
-    /// user, the NTS files (`NTSFileCheck`), the executables, the rendered chrony.conf (by chronyd's own parser,
+    /// user, the NTS files (`NTSFileCheck`), the executables, an explicit LEAP_SECONDS_LIST
+    /// (`LeapSecondsListFile.check`), chronyd's version (for `leapseclist`), the rendered chrony.conf (by chronyd's own parser,
     /// `chronyd -x -p`), the run and state directories (`RuntimeDirectories.check`) — and
     /// throws the first error (exit 78) with nothing written or started. Then writes
     /// chrony.conf and prepares the run and state directories.
@@ -25,7 +30,9 @@ public struct RunPlan: Sendable {
         try NTSFileCheck.check(chrony.nts, source: source, account: account)
         let chronyd = try Executables.require(Executables.chronyd(chrony), key: .chronydPath, name: "chronyd", source: source)
         let chronyc = try Executables.require(Executables.chronyc(chrony), key: .chronycPath, name: "chronyc", source: source)
-        let text = try ConfigWriter.render(chrony)
+        let leapList = try LeapSecondsListFile.check(chrony, source: source)
+        let version = ChronydVersion.detect(chronyd)
+        let text = try ConfigWriter.render(chrony, leapSeconds: LeapSecondsListFile.leapSecondsSource(leapList, version: version))
         try ConfigWriter.checkWithChronyd(text, chronyd: chronyd)
         try RuntimeDirectories.check(chrony.paths, owner: account, source: source)
 
@@ -34,7 +41,7 @@ public struct RunPlan: Sendable {
         let command = ChronydCommand.make(executable: chronyd, settings: chrony, user: account?.name, environment: environment)
         return RunPlan(chrony: chrony, supervision: supervision, health: health, account: account,
                        chronyc: ChronycClient(executable: chronyc, socket: chrony.paths.commandSocket, timeout: .seconds(5)),
-                       command: command, source: source)
+                       command: command, source: source, chronyVersion: version, leapSecondsList: leapList)
     }
 
     /// A SIGHUP reload: checks the NTS files again (a rotated certificate or key must still
@@ -43,7 +50,8 @@ public struct RunPlan: Sendable {
     /// it; throws the error (nothing written) when anything is bad.
     public func reconfigure() throws {
         try NTSFileCheck.check(chrony.nts, source: source, account: account)
-        let text = try ConfigWriter.render(chrony)
+        let leapList = try LeapSecondsListFile.check(chrony, source: source)
+        let text = try ConfigWriter.render(chrony, leapSeconds: LeapSecondsListFile.leapSecondsSource(leapList, version: chronyVersion))
         try ConfigWriter.checkWithChronyd(text, chronyd: command.executable)
         try ConfigWriter.write(text, to: chrony.paths.configFile)
     }

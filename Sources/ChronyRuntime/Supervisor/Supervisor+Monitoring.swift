@@ -26,7 +26,7 @@ extension Supervisor {
                 chronydRunning: observation.processAlive, reports: observation.answers ? s.reports : nil,
                 unreachableReason: poll?.reading.failure,
                 secondsSinceStart: (ContinuousClock.now - s.startedAt).inSeconds,
-                servedTime: poll?.reading.servedTime))
+                servedTime: poll?.reading.servedTime, now: Self.realtimeSeconds()))
             for (name, error) in s.failedServices.sorted(by: { $0.key < $1.key }) {
                 verdict.state = max(verdict.state, .degraded)
                 verdict.reasons.append("the \(name) service failed: \(error)")
@@ -70,6 +70,13 @@ extension Supervisor {
         } else {
             notifier.status(summary)
         }
+    }
+
+    /// The real-time clock in Unix seconds: the verdict's "now" for the age of chronyd's last
+    /// clock update (`Reselection`).
+    public static func realtimeSeconds() -> Double {
+        let now = SystemExchangeClock().realtime()
+        return Double(now.seconds) + Double(now.nanoseconds) / 1e9
     }
 
     /// How long the running chronyd `pid` has gone without answering (since its start or

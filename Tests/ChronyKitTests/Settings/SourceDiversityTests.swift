@@ -1,0 +1,21 @@
+import Testing
+@testable import ChronyKit
+
+@Suite struct SourceDiversityTests {
+    @Test(arguments: [
+        ("time.cloudflare.com", "only 1 upstream server (time.cloudflare.com): a falseticker cannot be detected with fewer than 3"),
+        ("a.example,b.example:1123", "only 2 upstream servers (a.example, b.example:1123): a falseticker cannot be detected with fewer than 3"),
+        ("a,b,c", nil),
+        ("a,b,c,d", nil),
+    ] as [(String, String?)])
+    func warning(_ servers: String, _ expected: String?) throws {
+        let settings = try ChronySettings.resolve(SettingsSource(environment: ["NTP_SERVERS": servers]))
+        #expect(SourceDiversity.warning(servers: settings.servers) == expected)
+    }
+
+    /// The default relay (one server) gets the warning: the stand's compose file gives more.
+    @Test func defaultRelayIsWarned() throws {
+        let settings = try ChronySettings.resolve(SettingsSource(environment: [:]))
+        #expect(SourceDiversity.warning(servers: settings.servers) != nil)
+    }
+}
