@@ -5,7 +5,8 @@
 # (a local reference server instead of the public upstream: nothing off this machine is
 # contacted; every chronyd runs with -x), and asks the stand's own Prometheus, through its
 # published UI port on loopback:
-#   - every node is a scrape target and up;
+#   - every node is a scrape target and up, and so is the demo client's probe monitor;
+#   - the probe monitor gets good samples from the gateway and from every relay;
 #   - every query of the Grafana dashboard (deploy/grafana/chronyvisor-stand.json) returns data;
 #   - after two of the three relays stop, the gateway's ChronyvisorGatewayTooFewRelays alert
 #     is pending or firing (deploy/prometheus/alerts.yml as loaded by that Prometheus).
@@ -60,7 +61,7 @@ started_here=0
 cleanup() {
   local rc=$?
   if [ "$started_here" = 1 ]; then
-    compose --profile monitoring down --remove-orphans --timeout 15 >/dev/null 2>&1 || true
+    compose --profile monitoring --profile demo down --remove-orphans --timeout 15 >/dev/null 2>&1 || true
     engine_teardown "$PROJECT"
     if podman network exists "${PROJECT}_ntp_network" 2>/dev/null; then
       say "warning: network ${PROJECT}_ntp_network is still there"; rc=1
@@ -96,7 +97,7 @@ t=$(now); monitoring_image_build; timings+=("prometheus image $(since "$t") s")
 # ---- the stand with the monitoring profile ------------------------------------------------
 t=$(now)
 up_log=$(mktemp)
-compose --profile monitoring up -d > "$up_log" 2>&1 || { cat "$up_log"; fail "compose --profile monitoring up failed"; }
+compose --profile monitoring --profile demo up -d > "$up_log" 2>&1 || { cat "$up_log"; fail "compose --profile monitoring --profile demo up failed"; }
 rm -f "$up_log"
 answer=$(wait_api "Prometheus ready at $PROM" ready)
 ok "Prometheus answers on $PROM, published on loopback only ($(since "$t") s)"
@@ -108,9 +109,13 @@ done
 ok "the nodes' metrics port (9123) is not published on the host"
 
 t=$(now)
-answer=$(wait_api "all ${#NODES[@]} targets up" targets "${#NODES[@]}")
+# The nodes and the demo client (ntp-user: chronyvisor probe --monitor).
+answer=$(wait_api "all $(( ${#NODES[@]} + 1 )) targets up" targets "$(( ${#NODES[@]} + 1 ))")
 timings+=("targets up $(since "$t") s")
-ok "every node is a target and up: $answer"
+ok "every node and the demo client's probe monitor are targets and up: $answer"
+answer=$(wait_api "the probe monitor's good samples of the gateway and the three relays" \
+  query 'count(chronyvisor_probe_success{job="chronyvisor-probe"} == 1) == 4')
+ok "the probe monitor (ntp-user) has good samples of the gateway and the three relays: $answer"
 
 # ---- every dashboard query answered -------------------------------------------------------
 t=$(now)

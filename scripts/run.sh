@@ -5,7 +5,9 @@
 # Builds the image (without a registry too), starts the stand, waits until every service is
 # healthy, then says what to do next. scripts/down.sh stops and removes it.
 #
-# Settings (environment): NTP_UPSTREAM (the relays' servers, default time.cloudflare.com),
+# Settings (environment): NTP_UPSTREAM (every relay's servers, default
+# time.cloudflare.com,ntp.netnod.se,ptbtime1.ptb.de,time.nist.gov), NTP_UPSTREAM_1..3 (one
+# relay's, falling back to NTP_UPSTREAM),
 # RELAY_LOCAL_STRATUM, GATEWAY_MIN_SOURCES, NTP_HOST_ADDRESS, NTP_HOST_PORT (see
 # docker-compose.yaml); STAND_NTS=1 for NTS (STAND_NTS_DIR, STAND_NTS_NAMES, NTS_HOST_PORT:
 # see docker-compose.nts.yaml and scripts/lib/nts.sh); CHRONYVISOR_ENGINE=docker|podman to choose; CHRONYVISOR_OFFLINE=1 to
@@ -33,7 +35,7 @@ for arg in "$@"; do
 done
 
 PROJECT=${COMPOSE_PROJECT_NAME:-chronyvisor}
-export NTP_UPSTREAM=${NTP_UPSTREAM:-time.cloudflare.com}
+upstream_per_relay
 # Where the gateway is published: every host address by default, without an explicit
 # 0.0.0.0 (netavark before 1.6 turns that into a DNAT rule no packet matches).
 NTP_HOST_ADDRESS=${NTP_HOST_ADDRESS:-}
@@ -55,10 +57,10 @@ image_build
 # The relays' upstream: without one they could never become healthy. Offline mode keeps the
 # stand useful: relays serve their own clock at RELAY_LOCAL_STRATUM and report it (degraded).
 offline=0
-if [ -z "${RELAY_LOCAL_STRATUM:-}" ] && [ -z "$(upstream_usable "$NTP_UPSTREAM")" ]; then
+if [ -z "${RELAY_LOCAL_STRATUM:-}" ] && [ -z "$(upstream_usable "$(upstream_all)")" ]; then
   offline=1
   export RELAY_LOCAL_STRATUM=10
-  say "no upstream in NTP_UPSTREAM ($NTP_UPSTREAM) can be used from here: starting the relays in offline mode (their own clock at stratum $RELAY_LOCAL_STRATUM, reported as degraded; they switch to the upstream when it answers)"
+  say "no upstream ($(upstream_summary)) can be used from here: starting the relays in offline mode (their own clock at stratum $RELAY_LOCAL_STRATUM, reported as degraded; they switch to the upstream when it answers)"
 fi
 
 host_port_free "$NTP_HOST_ADDRESS" "$NTP_HOST_PORT" \
@@ -73,7 +75,7 @@ stand_up "$PROJECT" "${CHRONYVISOR_WAIT:-300}" || {
   # than wait for what can never come.
   if [ "$offline" = 0 ] && [ -z "${RELAY_LOCAL_STRATUM:-}" ] && relays_unreachable; then
     export RELAY_LOCAL_STRATUM=10
-    say "the relays reach none of $NTP_UPSTREAM: starting them again in offline mode (own clock at stratum $RELAY_LOCAL_STRATUM, reported as degraded)"
+    say "the relays reach none of $(upstream_all): starting them again in offline mode (own clock at stratum $RELAY_LOCAL_STRATUM, reported as degraded)"
     offline=1
     stand_up "$PROJECT" "${CHRONYVISOR_WAIT:-300}" || { stand_dump_logs "$PROJECT"; die "the stand did not become healthy (logs above); scripts/down.sh removes it"; }
   else
@@ -88,9 +90,9 @@ host=${NTP_HOST_ADDRESS:-127.0.0.1}
 portflag=""
 [ "$NTP_HOST_PORT" != 123 ] && portflag=" --port $NTP_HOST_PORT"
 if [ "$offline" = 1 ]; then
-  upstream_line="OFFLINE: own clock at stratum $RELAY_LOCAL_STRATUM (degraded) until $NTP_UPSTREAM answers"
+  upstream_line="OFFLINE: own clock at stratum $RELAY_LOCAL_STRATUM (degraded) until $(upstream_all) answers"
 else
-  upstream_line="$NTP_UPSTREAM"
+  upstream_line="$(upstream_summary)"
 fi
 cat <<MSG
 

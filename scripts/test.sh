@@ -80,6 +80,17 @@ if [ -x scripts/debian13-engines-test.sh ] && [ "${CHRONYVISOR_DEBIAN13_ENGINES_
   echo "test.sh: debian13-engines-test.sh took $((SECONDS - debian13_started)) s"
 fi
 
+# Time faults in the real stand on both engines: a falseticker upstream (alone on one relay,
+# among three on every relay), an upstream that steps, the selected relay lost.
+if [ -x scripts/time-fault-test.sh ] && [ "${CHRONYVISOR_SKIP_TIME_FAULT_TEST:-0}" != 1 ]; then
+  for engine in podman docker; do
+    [ "$engine" = docker ] && [ "${CHRONYVISOR_SKIP_DOCKER_TEST:-0}" = 1 ] && continue
+    time_fault_started=$SECONDS
+    CHRONYVISOR_ENGINE=$engine scripts/time-fault-test.sh
+    echo "test.sh: time-fault-test.sh on $engine took $((SECONDS - time_fault_started)) s"
+  done
+fi
+
 # The monitoring profile in a real stand: targets, dashboard queries, the relay-loss alert.
 if [ "${CHRONYVISOR_SKIP_MONITORING_TEST:-0}" != 1 ]; then
   monitoring_started=$SECONDS

@@ -2,7 +2,8 @@ import ArgumentParser
 import ChronyKit
 import ChronyRuntime
 
-/// `chronyvisor probe`: an SNTP client that prints the server's time, offset and delay.
+/// `chronyvisor probe`: an SNTP client that prints the server's time, offset and delay; with
+/// `--monitor`, a watcher of several servers that exports what it sees on /metrics.
 struct ProbeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "probe",
@@ -13,7 +14,8 @@ struct ProbeCommand: AsyncParsableCommand {
             address) and prints, per request: the server's transmit time (UTC), the offset \
             theta = ((T2-T1)+(T3-T4))/2 (positive: the server is ahead of this machine's clock) \
             and the round-trip delay = (T4-T1)-(T3-T2) in chronyc's units, the stratum, \
-            reference ID, leap status, root delay and root dispersion. A reply counts only \
+            reference ID, leap status (the leap indicator the server sends: Normal, Insert \
+            second, Delete second), root delay and root dispersion. A reply counts only \
             when it echoes the request's random transmit timestamp, is mode 4 (server), \
             version 3 or 4, with non-zero timestamps; other datagrams are dropped and counted \
             as invalid. A kiss-of-death (RATE: the interval is doubled; DENY, RSTR: probing \
@@ -30,17 +32,26 @@ struct ProbeCommand: AsyncParsableCommand {
             per request and a final {"type":"summary", ...}; times in seconds (see \
             docs/probe.md for every field).
 
-            Exit status: 0 at least one good sample; 1 no answer (or HOST did not resolve); \
-            2 only invalid or refusing answers; 64 a usage error.
+            --monitor TARGET...: asks every target ([ROLE=]HOST[:PORT], e.g. \
+            gateway=chrony-main relay=chrony-local1) once per round, every --interval seconds \
+            (default 10), prints a line per answer with the target's name, and serves per \
+            target offset, delay, stratum, leap, root distance and a score on /metrics at \
+            --listen (default 127.0.0.1:9123), until SIGINT or SIGTERM. Every target must \
+            resolve at start. See docs/probe.md.
+
+            Exit status: 0 at least one good sample (--monitor: stopped by a signal); 1 no \
+            answer (or HOST did not resolve); 2 only invalid or refusing answers; 64 a usage \
+            error; 78 (--monitor) a target that does not resolve, or --listen cannot be bound.
             """)
 
-    @Argument(help: "The NTP server: host name, IPv4 or IPv6 address.")
-    var host: String
+    @Argument(help: ArgumentHelp("The NTP server: host name, IPv4 or IPv6 address (with --monitor: one or more [ROLE=]HOST[:PORT]).",
+                                 valueName: "host"))
+    var hosts: [String] = []
 
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("UDP port of the server (default 123).", valueName: "N"))
     var port: String?
 
-    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Seconds between requests (default 2; 0: back to back).", valueName: "S"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Seconds between requests (default 2; 0: back to back; --monitor: between rounds, default 10).", valueName: "S"))
     var interval: String?
 
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Requests to send, 0 for no limit (default 0: until SIGINT/SIGTERM).", valueName: "N"))
@@ -52,9 +63,27 @@ struct ProbeCommand: AsyncParsableCommand {
     @Flag(help: "One JSON object per line instead of text.")
     var json = false
 
+    @Flag(help: "Watch every target and serve the results on /metrics until stopped.")
+    var monitor = false
+
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("With --monitor: address and port of /metrics (default 127.0.0.1:9123).", valueName: "ADDRESS:PORT"))
+    var listen: String?
+
     func run() async throws {
         try await reportingFailures {
-            let parameters = try ProbeParameters(host: host, port: port, interval: interval, count: count,
+            if monitor {
+                if count != nil { throw ProbeUsageError(flag: "--count", expected: "no --count with --monitor (it runs until stopped)", given: count ?? "") }
+                let parameters = try MonitorParameters(targets: hosts, port: port, interval: interval, timeout: timeout,
+                                                       listen: listen, json: json)
+                let status = try await ProbeMonitor(parameters: parameters).run()
+                if status != 0 { throw ExitCode(status) }
+                return
+            }
+            if listen != nil { throw ProbeUsageError(flag: "--listen", expected: "--listen only with --monitor", given: listen ?? "") }
+            guard hosts.count == 1 else {
+                throw ProbeUsageError(flag: "<host>", expected: "one host name or address (several only with --monitor)", given: hosts.joined(separator: " "))
+            }
+            let parameters = try ProbeParameters(host: hosts[0], port: port, interval: interval, count: count,
                                                  timeout: timeout, json: json)
             let status = try await ProbeLoop(parameters: parameters).run()
             if status != 0 { throw ExitCode(status) }

@@ -1,4 +1,5 @@
-# Can the relays' upstream servers be used from here? Source it after common.sh.
+# The relays' upstream servers: the default list, one list per relay, and whether they can be
+# used from here. Source it after common.sh.
 #
 # Sends nothing to the servers: a name is resolved through the host's resolver (what the
 # relays would do first), and an address counts as reachable when the host has a route to
@@ -39,4 +40,35 @@ upstream_usable() {
       say "upstream $host ($addr): no route from this host"
     fi
   done
+}
+
+# The stand's default upstream: four independent operators, none of which smears leap
+# seconds (docs/explanation/time-faults.md has each one's documentation). The same list is
+# docker-compose.yaml's default for NTP_UPSTREAM_1..3 and the Kubernetes relays' NTP_SERVERS.
+UPSTREAM_DEFAULT=time.cloudflare.com,ntp.netnod.se,ptbtime1.ptb.de,time.nist.gov
+
+# Exports NTP_UPSTREAM_1..3 (relay 1, 2 and 3's servers): each keeps its own value when set,
+# else NTP_UPSTREAM, else UPSTREAM_DEFAULT. docker-compose 1.29 cannot fall back from one
+# variable to another (`${A:-${B}}` comes out garbled), so the fallback is made here.
+upstream_per_relay() {
+  local n var
+  for n in 1 2 3; do
+    var=NTP_UPSTREAM_$n
+    export "$var=${!var:-${NTP_UPSTREAM:-$UPSTREAM_DEFAULT}}"
+  done
+}
+
+# Every distinct entry of the relays' lists (NTP_UPSTREAM_1..3), comma-separated.
+upstream_all() {
+  printf '%s\n' "${NTP_UPSTREAM_1:-}" "${NTP_UPSTREAM_2:-}" "${NTP_UPSTREAM_3:-}" | tr ',' '\n' \
+    | tr -d ' ' | awk 'NF && !seen[$0]++' | paste -sd, -
+}
+
+# One line describing the relays' upstreams: the list when all three share it, else each.
+upstream_summary() {
+  if [ "${NTP_UPSTREAM_1:-}" = "${NTP_UPSTREAM_2:-}" ] && [ "${NTP_UPSTREAM_2:-}" = "${NTP_UPSTREAM_3:-}" ]; then
+    printf '%s\n' "$NTP_UPSTREAM_1"
+  else
+    printf 'relay 1: %s; relay 2: %s; relay 3: %s\n' "$NTP_UPSTREAM_1" "$NTP_UPSTREAM_2" "$NTP_UPSTREAM_3"
+  fi
 }

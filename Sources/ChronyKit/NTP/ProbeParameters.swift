@@ -5,6 +5,12 @@ public struct ProbeUsageError: Error, Sendable, Hashable, ReportableError {
     public let expected: String
     public let given: String
 
+    public init(flag: String, expected: String, given: String) {
+        self.flag = flag
+        self.expected = expected
+        self.given = given
+    }
+
     /// One line even when the value holds control characters (they are escaped).
     public var description: String { "\(flag): expected \(expected), got \(SettingError.escape(given))" }
     public var exitCode: Int32 { ProbeExit.usage }

@@ -22,9 +22,10 @@ public struct ProbeTarget: Sendable, Hashable {
 /// in chronyc's units) or as one JSON object per line (numbers in seconds). The JSON shape
 /// is documented in docs/probe.md.
 public enum ProbeReport {
-    /// The text line for exchange number `sequence` (from 1).
-    public static func text(_ outcome: NTPExchangeOutcome, sequence: Int) -> String {
-        var line = "[\(sequence)] "
+    /// The text line for exchange number `sequence` (from 1); `label` (the monitor's target)
+    /// follows the number when given.
+    public static func text(_ outcome: NTPExchangeOutcome, sequence: Int, label: String? = nil) -> String {
+        var line = "[\(sequence)] " + (label.map { "\($0)  " } ?? "")
         switch outcome.result {
         case .sample(let sample):
             line += "\(sample.serverTime)  offset \(ChronyUnits.seconds(sample.offset, signed: true))"

@@ -30,8 +30,11 @@ public struct ChronySettings: Sendable, Equatable {
     /// Every raw value that was set, for the generated file's header.
     public var givenSettings: [RawSetting]
 
-    /// The relay's upstream when NTP_SERVERS is not set.
-    public static let defaultRelayServers = [NTPSource(host: .name("time.cloudflare.com"))]
+    /// The relay's upstream when NTP_SERVERS is not set: four independent operators, none of
+    /// which smears leap seconds (docs/explanation/time-faults.md names each one's
+    /// documentation). Three or more let chrony outvote a falseticker.
+    public static let defaultRelayServers = ["time.cloudflare.com", "ntp.netnod.se", "ptbtime1.ptb.de", "time.nist.gov"]
+        .map { NTPSource(host: .name($0)) }
 
     /// Default poll bounds per role. Relays ask public servers: chrony's own polite defaults
     /// (64 s to 1024 s). The gateway's links are local and its relays are ours: poll every

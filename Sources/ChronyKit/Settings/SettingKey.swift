@@ -43,7 +43,7 @@ extension SettingKey {
         "NTP_ROLE", flag: "role", default: "relay",
         help: "`relay` (syncs from upstream servers, serves clients) or `gateway` (syncs from the relays, serves the host and applications).")
     public static let servers = SettingKey(
-        "NTP_SERVERS", flag: "servers", default: "relay: time.cloudflare.com; gateway: required",
+        "NTP_SERVERS", flag: "servers", default: "relay: time.cloudflare.com,ntp.netnod.se,ptbtime1.ptb.de,time.nist.gov; gateway: required",
         help: "Comma-separated sources: host name, IPv4 or [IPv6], each with an optional :port.")
     public static let enableNTS = SettingKey(
         "ENABLE_NTS", flag: "nts", default: "false",
