@@ -35,7 +35,7 @@ struct ConfigCommand: AsyncParsableCommand {
             let text = try ConfigWriter.render(resolved)
             if check {
                 try NTSFileCheck.check(resolved.nts, source: source,
-                                       account: try ChronyAccount.resolve(configured: nil))
+                                       account: try? ChronyAccount.resolve(configured: nil))
                 let chronyd = try Executables.require(Executables.chronyd(resolved), key: .chronydPath,
                                                       name: "chronyd", source: source)
                 try ConfigWriter.checkWithChronyd(text, chronyd: chronyd)

@@ -89,10 +89,12 @@ def main(rendered, outdir, reference_ip, *rest):
 
     ref_spec = copy.deepcopy(sts["spec"]["template"]["spec"])
     c = ref_spec["containers"][0]
+    # The reference runs as the pods do: the image's user, chronyd -x -U, no capability.
     ref = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "k8s-test-reference", "namespace": ns},
-           "spec": {"automountServiceAccountToken": False, "containers": [{
+           "spec": {"automountServiceAccountToken": False, "securityContext": ref_spec.get("securityContext", {}), "containers": [{
                "name": "chronyd", "image": image,
-               "command": ["chronyd", "-d", "-x", "-u", "_chrony", "local stratum 1", "allow all", "cmdport 0"],
+               "command": ["chronyd", "-d", "-x", "-U", "-u", "_chrony", "local stratum 1", "allow all", "cmdport 0",
+                           "pidfile /tmp/chronyd.pid"],
                "securityContext": c["securityContext"],
                "volumeMounts": [m for m in c["volumeMounts"] if m["mountPath"] in ("/run", "/var/lib/chrony", "/tmp")]}],
                "volumes": [v for v in ref_spec["volumes"] if "emptyDir" in v]}}
