@@ -9,23 +9,26 @@ import Testing
 /// a client to another pod after a rollout or a restart. The client goes on authenticating
 /// there with no new key establishment and no NAK; a replica with other keys NAKs it.
 @Suite struct RunNTSSharedKeysTests {
-    /// chronyc -c authdata: address,mode,keyid,type,klen,last,attempts,nak,cookies,clen.
+    /// chronyc -c authdata: address,mode,keyid,type,klen,last,attempts,nak,cookies,clen. With
+    /// NTS the key id counts the successful key establishments with the source (chronyc.adoc),
+    /// NAK says whether one came since the last request.
     struct AuthData {
         let keyEstablishments: Int, naks: Int, cookies: Int
         init?(_ line: Substring) {
             let f = line.split(separator: ",", omittingEmptySubsequences: false)
-            guard f.count >= 10, f[1] == "NTS", let a = Int(f[6]), let n = Int(f[7]), let c = Int(f[8]) else { return nil }
+            guard f.count >= 10, f[1] == "NTS", let a = Int(f[2]), let n = Int(f[7]), let c = Int(f[8]) else { return nil }
             (keyEstablishments, naks, cookies) = (a, n, c)
         }
     }
 
-    /// chronyc -c serverstats (4.3: 11 fields): NTP packets, NTS-KE connections, …, and
-    /// authenticated NTP packets eighth.
+    /// chronyc -c serverstats (4.3: 11 fields; client.c): NTP packets received and dropped,
+    /// command packets received and dropped, client log records dropped, NTS-KE connections
+    /// accepted (sixth) and dropped, authenticated NTP packets (eighth), …
     struct ServerStats {
         let keyEstablishments: Int, authenticated: Int
         init?(_ text: String) {
             let f = text.split(separator: "\n").first?.split(separator: ",") ?? []
-            guard f.count >= 11, let k = Int(f[1]), let a = Int(f[7]) else { return nil }
+            guard f.count >= 11, let k = Int(f[5]), let a = Int(f[7]) else { return nil }
             (keyEstablishments, authenticated) = (k, a)
         }
     }
@@ -99,11 +102,46 @@ import Testing
 
         // The control: replica C with other keys NAKs the cookies; the client establishes keys again.
         let c = try replica(other)
-        try waitUntil(timeout: 60, "replica C makes the client establish keys again\n\(client.log)") {
+        func state() -> String {
+            let auth = (try? client.chronyc(["-c", "-n", "authdata"]).stdout) ?? "?"
+            let stats = (try? CapturedRun.run(Executables.find("chronyc") ?? "/usr/bin/chronyc",
+                                              arguments: ["-h", c.runDirectory + "/chronyd.sock", "-c", "serverstats"], timeout: .seconds(5)).stdout) ?? "?"
+            return "client authdata \(auth)C serverstats \(stats)before \(before)\n\(client.log)\n\(c.log)"
+        }
+        try waitUntil(timeout: 60, "replica C makes the client establish keys again: \(state())") {
             guard let now = try Self.authData(client), let atC = try Self.serverStats(c) else { return false }
             return now.keyEstablishments > before.keyEstablishments && atC.keyEstablishments >= 1
         }
         try stop(c)
+    }
+
+    /// A new schedule arriving in the mounted file (a Secret's update) is installed and
+    /// loaded by chronyd (`chronyc rekey`) while it runs; a broken one is logged and the keys
+    /// stay.
+    @Test func aNewScheduleIsInstalledAndLoadedWhileRunning() throws {
+        let f = try RunNTSSettingsTests.Files()
+        let path = f.directory.appendingPathComponent("schedule").path
+        func write(_ fill: Character) throws {
+            let text = "period 3600\nstart \(Int(time(nil)) - 7200)\n" + (0..<5).map { "key \(String(repeating: fill, count: 63))\($0)\n" }.joined()
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+        }
+        try write("a")
+        let run = try RunningChronyvisor(["NTP_SERVERS": "127.0.0.1:1", "NTS_SERVER_CERT": f.cert, "NTS_SERVER_KEY": f.key,
+                                          "NTS_SERVER_KEYS": path, "NTS_PORT": String(TestPorts.next()), "READY_WHEN": "running"])
+        try waitUntil(timeout: 60, "ready\n\(run.log)") { run.log.contains("chronyvisor: ready ") }
+        let keysFile = run.stateDirectory + "/ntskeys"
+        #expect(try String(contentsOfFile: keysFile, encoding: .utf8).contains("00000002 \(String(repeating: "a", count: 63))2\n"))
+        try "period 3600\nstart 0\nkey 12\n".write(toFile: path, atomically: true, encoding: .utf8)
+        try run.waitForLog("NTS server keys not rotated", timeout: 40)
+        #expect(try String(contentsOfFile: keysFile, encoding: .utf8).contains("00000002 \(String(repeating: "a", count: 63))2\n"))
+        try write("b")
+        try run.waitForLog("NTS server keys rotated", timeout: 40)
+        let rotated = try #require(run.events("NTS server keys rotated").first)
+        #expect(RunningChronyvisor.value("rekey", in: rotated) == "ok", "\(rotated)")
+        #expect(RunningChronyvisor.value("current_key", in: rotated) == "2", "\(rotated)")
+        #expect(try String(contentsOfFile: keysFile, encoding: .utf8).contains("00000002 \(String(repeating: "b", count: 63))2\n"))
+        run.signal(SIGTERM)
+        #expect(try run.waitForExit() == .exited(0))
     }
 
     /// A schedule that is no schedule: exit 78 naming NTS_SERVER_KEYS, nothing started.
