@@ -222,8 +222,9 @@ def check_security(name, obj, c, pod, caps, user):
 
 
 def check_one_pod(name, objs):
-    """Every workload renders the same pod but for its spread, its role's environment and a
-    volume it claims instead (persistent-drift): the one pod template, base/pod/template.yaml."""
+    """Every workload renders the same pod but for its spread, its role's environment, a
+    volume it claims instead (persistent-drift) and what an overlay adds (NTS's ports, mounts
+    and volumes): the one pod template, base/pod/template.yaml."""
     import copy
     pods = []
     for w in workloads(objs):
@@ -232,11 +233,17 @@ def check_one_pod(name, objs):
         for c in spec["containers"]:
             c["env"] = c.get("env", [])[:3]
         claimed = {t["metadata"]["name"] for t in w["spec"].get("volumeClaimTemplates", [])}
-        spec["volumes"] = [v for v in spec.get("volumes", []) if v["name"] not in claimed]
         pods.append((w["metadata"]["name"], spec, claimed))
-    for other, spec, claimed in pods[1:]:
-        first = dict(pods[0][1], volumes=[v for v in pods[0][1]["volumes"] if v["name"] not in claimed])
-        ok(spec == first, f"{name}: {other}'s pod is {pods[0][0]}'s but for spread and role settings (one pod template)")
+    lists = ((lambda s: s, "volumes"), (lambda s: s["containers"][0], "volumeMounts"), (lambda s: s["containers"][0], "ports"))
+    for get, key in lists:   # compare what every workload has (by name), nothing added
+        common = set.intersection(*[{i["name"] for i in get(s).get(key, [])} - claimed for _, s, claimed in pods]) if pods else set()
+        for _, s, claimed in pods:
+            get(s)[key] = [i for i in get(s).get(key, []) if i["name"] in common]
+    for other, spec, _ in pods[1:]:
+        ok(spec == pods[0][1], f"{name}: {other}'s pod is {pods[0][0]}'s but for spread and role settings (one pod template)")
+    if pods:
+        volumes = {v["name"] for v in pods[0][1].get("volumes", [])}
+        ok({"run", "tmp", "drop-ins"} <= volumes, f"{name}: the pods share the template's run, tmp and drop-ins volumes", f"{sorted(volumes)}")
 
 
 def check_template_written_once():
@@ -517,7 +524,7 @@ def _env(objs, kind, var, value):
 
 # Broken manifests the checks must refuse: proof that each kind of check can fail.
 MUTATIONS = {
-    "SYS_TIME added": lambda o: _container(o, "Deployment")["securityContext"]["capabilities"]["add"].append("SYS_TIME"),
+    "SYS_TIME added": lambda o: _container(o, "Deployment")["securityContext"]["capabilities"].setdefault("add", []).append("SYS_TIME"),
     "NET_BIND_SERVICE added (restricted allows it, the target does not)": lambda o: _container(o, "StatefulSet")["securityContext"]["capabilities"].update(add=["NET_BIND_SERVICE"]),
     "NET_RAW added": lambda o: _container(o, "Deployment")["securityContext"]["capabilities"].update(add=["NET_RAW"]),
     "runs as root": lambda o: find(o, "Deployment")[0]["spec"]["template"]["spec"]["securityContext"].update(runAsUser=0),
@@ -530,6 +537,7 @@ MUTATIONS = {
     "port 123 without the sysctl": lambda o: find(o, "Deployment")[0]["spec"]["template"]["spec"]["securityContext"].pop("sysctls"),
     "two NTS gateways with their own keys": lambda o: _container(o, "Deployment")["env"].extend([
         {"name": "NTS_SERVER_CERT", "value": "/etc/chronyvisor/nts/tls/tls.crt"}, {"name": "NTS_SERVER_KEY", "value": "/etc/chronyvisor/nts/tls/tls.key"}]),
+    "a workload's own pod setting": lambda o: _container(o, "Deployment")["livenessProbe"].update(periodSeconds=20),
     "namespace at baseline": lambda o: find(o, "Namespace")[0]["metadata"]["labels"].update({"pod-security.kubernetes.io/enforce": "baseline"}),
     "writable root": lambda o: _container(o, "StatefulSet")["securityContext"].update(readOnlyRootFilesystem=False),
     "privilege escalation": lambda o: _container(o, "Deployment")["securityContext"].pop("allowPrivilegeEscalation"),
