@@ -21,7 +21,9 @@ ARG DEBIAN_RELEASE=bookworm
 
 FROM debian:${DEBIAN_RELEASE}-slim AS runtime-base
 
-# chrony creates its user `_chrony`; chronyd drops to it after binding port 123 (-u).
+# chrony's user `_chrony` is made first with fixed ids (uid and gid 123, in Debian's system
+# range, so chrony's postinst finds it and keeps it): the image runs as it (USER below), and
+# Kubernetes' runAsNonRoot/runAsUser and Compose's user need a number known in advance.
 # Nothing here starts a service: invoke-rc.d finds no init in an image build.
 # Kept small (issue 14: image <= 120 MB), all in this one RUN so that the layer shrinks:
 #  - dpkg path excludes, in a file of their own so that packages installed later (an image
@@ -45,7 +47,10 @@ FROM debian:${DEBIAN_RELEASE}-slim AS runtime-base
 #    package that provides `iproute2` satisfies the dependency, so dpkg's state stays
 #    consistent (`apt-get check` passes) and an image built FROM this one that wants `ip`
 #    still gets the real package by `apt-get install iproute2`.
-RUN printf '%s\n' \
+RUN groupadd --system --gid 123 _chrony \
+ && useradd --system --uid 123 --gid 123 --home-dir /var/lib/chrony --no-create-home \
+      --shell /usr/sbin/nologin --comment "Chrony daemon" _chrony \
+ && printf '%s\n' \
       'path-exclude /usr/share/bash-completion/*' \
       'path-exclude /usr/share/zoneinfo/right/*' \
       'path-include /usr/share/zoneinfo/right/UTC' \
@@ -67,7 +72,9 @@ RUN printf '%s\n' \
     /var/cache/debconf/*-old /var/lib/dpkg/*-old \
  && test -f /usr/share/zoneinfo/right/UTC && ! dpkg -s iproute2 >/dev/null 2>&1 \
  && rm -f /etc/chrony/chrony.conf \
- && mkdir -p /etc/chrony/conf.d
+ && mkdir -p /etc/chrony/conf.d \
+ && install -d -o 123 -g 123 -m 0750 /run/chrony /run/chronyvisor /var/lib/chrony \
+ && test "$(id -u _chrony):$(id -g _chrony)" = 123:123
 
 COPY conf-templates/ /usr/share/chronyvisor/conf-templates/
 
@@ -99,6 +106,16 @@ HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
     CMD ["chronyvisor", "health"]
 
 ENTRYPOINT ["chronyvisor", "run"]
+
+# Not root: chronyvisor and chronyd (-x -U -u _chrony) run as _chrony, with no capability at
+# all; `docker exec … chronyvisor status` and the health check run as it too. The run and
+# state directories above are its own (a tmpfs or volume mounted over them must be writable
+# by it: a fresh tmpfs is mode 1777, a named volume copies these owners). Serving on UDP 123
+# as a user needs the network namespace's net.ipv4.ip_unprivileged_port_start <= 123 (Docker
+# sets 0 by default; docker-compose.yaml and the Kubernetes pods set it) or NET_BIND_SERVICE,
+# or NTP_PORT above 1023. Setting the clock (CLOCK_CONTROL=true) needs root: `--user 0`.
+# An image built FROM this one switches back (`USER root`) to install packages.
+USER 123:123
 
 # Last in this stage, so that a new version does not rebuild the layers above (only the
 # binary's copy after it). Filled in by scripts/run.sh from git (empty when built otherwise).

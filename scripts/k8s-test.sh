@@ -141,8 +141,8 @@ timings+=("policy $(since "$t") s")
 # ---- podman kube play of the pod templates ------------------------------------------------
 if [ "${CHRONYVISOR_SKIP_K8S_PLAY:-0}" != 1 ]; then
   t=$(now)
-  scripts/k8s/play-test.sh "$first/base.yaml" || fail "podman kube play of the pod templates"
-  ok "podman kube play: relay and gateway pod templates synchronised, probes 200, hardening held, all removed"
+  scripts/k8s/play-test.sh "$first/base.yaml" "$first/nts.yaml" || fail "podman kube play of the pod templates"
+  ok "podman kube play: relay and gateway pod templates synchronised as uid 123 with no capability, probes 200, an NTS client moved between two gateway pods without a new key establishment, all removed"
   timings+=("play $(since "$t") s")
 fi
 

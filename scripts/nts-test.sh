@@ -115,8 +115,8 @@ mkdir -p "$work/private"; cp "$node/key.pem" "$work/private/key.pem"; chmod 0600
 bad_setting() {   # EXPECTED_NAME WHAT PODMAN_ARGS...
   local name=$1 what=$2; shift 2
   local out rc=0
-  out=$(podman run --rm --network none --no-healthcheck --cap-drop ALL --cap-add SETUID,SETGID,CHOWN,DAC_OVERRIDE,KILL --read-only \
-    --tmpfs /run --tmpfs /var/lib/chrony --tmpfs /tmp -v "$node:/etc/chronyvisor/nts/node:ro" \
+  out=$(podman run --rm --network none --no-healthcheck --cap-drop ALL --read-only \
+    --tmpfs /run:mode=1777 --tmpfs /var/lib/chrony:mode=1777 --tmpfs /tmp -v "$node:/etc/chronyvisor/nts/node:ro" \
     -e NTP_SERVERS=127.0.0.1 "$@" "$IMAGE" 2>&1) || rc=$?
   [ "$rc" = 78 ] || fail "$what: exit status $rc, expected 78: $out"
   [ "$(printf '%s\n' "$out" | grep -c .)" = 1 ] || fail "$what: expected one line, got: $out"

@@ -39,7 +39,7 @@ struct ConfigCommand: AsyncParsableCommand {
             let text = try ConfigWriter.render(resolved, leapSeconds: LeapSecondsListFile.leapSecondsSource(leapList, version: version))
             if check {
                 try NTSFileCheck.check(resolved.nts, source: source,
-                                       account: try ChronyAccount.resolve(configured: nil))
+                                       account: try? ChronyAccount.resolve(configured: nil))
                 let chronyd = try Executables.require(installed, key: .chronydPath,
                                                       name: "chronyd", source: source)
                 try ConfigWriter.checkWithChronyd(text, chronyd: chronyd)

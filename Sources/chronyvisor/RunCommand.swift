@@ -46,12 +46,12 @@ struct RunCommand: AsyncParsableCommand {
             logger.info("chronyvisor starting", metadata: [
                 "version": "\(ChronyvisorVersion.current)", "role": "\(plan.chrony.role.rawValue)",
                 "pid1": "\(reaping.isPID1)", "subreaper": "\(reaping.subreaper)",
-                "chrony_user": "\(plan.account?.name ?? "(not root: none)")",
+                "chrony_user": "\(plan.account.name)", "drops_root": "\(plan.account.dropsRoot)",
                 "conf": "\(plan.chrony.paths.configFile)", "notify": "\(notifier.isEnabled)",
                 "http": "\(health.listen)",
                 "watchdog": "\(notifier.watchdogInterval.map(DurationValue.format) ?? "off")",
                 "chrony_version": "\(plan.chronyVersion?.description ?? "unknown")"])
-            if plan.account?.name == "root" {
+            if plan.account.name == "root" {
                 logger.warning("no chrony user (_chrony or chrony) exists: chronyd keeps root; set CHRONY_USER")
             }
             let metrics = ChronyMetrics(node: MetricsNode(
@@ -83,8 +83,12 @@ struct RunCommand: AsyncParsableCommand {
             let endpoints = HealthEndpoints(listen: health.listen, role: plan.chrony.role,
                                             degradedIsReady: health.degradedIsReady, metrics: metrics, logger: logger,
                                             warnings: warnings, leapSecondsList: leapList)
+            var services: [any SupervisedService] = [endpoints, leapList]
+            if let installer = plan.ntsKeys {
+                services.append(NTSKeyRotation(installer: installer, client: plan.chronyc, logger: logger))
+            }
             signals.start()
-            let code = try await supervisor.run(signals: signals.signals, services: [endpoints, leapList])
+            let code = try await supervisor.run(signals: signals.signals, services: services)
             logger.info("chronyvisor exiting", metadata: [
                 "exit_code": "\(code)", "restarts": "\(supervisor.state.snapshot.restarts)",
                 "orphans_reaped": "\(ChildReaper.shared.orphansReaped)"])

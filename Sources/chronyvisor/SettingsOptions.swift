@@ -10,6 +10,7 @@ struct SettingsOptions: ParsableArguments {
     @Option(name: .customLong(SettingKey.enableNTS.flagName), help: SettingKey.enableNTS.argumentHelp) var nts: String?
     @Option(name: .customLong(SettingKey.ntsServerCert.flagName), help: SettingKey.ntsServerCert.argumentHelp) var ntsServerCert: String?
     @Option(name: .customLong(SettingKey.ntsServerKey.flagName), help: SettingKey.ntsServerKey.argumentHelp) var ntsServerKey: String?
+    @Option(name: .customLong(SettingKey.ntsServerKeys.flagName), help: SettingKey.ntsServerKeys.argumentHelp) var ntsServerKeys: String?
     @Option(name: .customLong(SettingKey.ntsPort.flagName), help: SettingKey.ntsPort.argumentHelp) var ntsPort: String?
     @Option(name: .customLong(SettingKey.ntsTrustedCerts.flagName), help: SettingKey.ntsTrustedCerts.argumentHelp) var ntsTrustedCerts: String?
     @Option(name: .customLong(SettingKey.allow.flagName), help: SettingKey.allow.argumentHelp) var allow: String?
@@ -43,7 +44,7 @@ struct SettingsOptions: ParsableArguments {
     var flagValues: [SettingKey: String] {
         let pairs: [(SettingKey, String?)] = [
             (.role, role), (.servers, servers), (.enableNTS, nts),
-            (.ntsServerCert, ntsServerCert), (.ntsServerKey, ntsServerKey), (.ntsPort, ntsPort),
+            (.ntsServerCert, ntsServerCert), (.ntsServerKey, ntsServerKey), (.ntsServerKeys, ntsServerKeys), (.ntsPort, ntsPort),
             (.ntsTrustedCerts, ntsTrustedCerts), (.allow, allow), (.port, port),
             (.minPoll, minPoll), (.maxPoll, maxPoll), (.minSources, minSources),
             (.localStratum, localStratum), (.clockControl, clockControl), (.noClientLog, noClientLog),

@@ -9,12 +9,20 @@
 #   - every probe of every pod (port and path as the rendered template has them) answers 200
 #     once the pod is synchronised: GET from the host to the pod's address, as the kubelet does;
 #   - the gateway is synchronised to a relay, at relay stratum + 1;
-#   - the root file system is read-only, the capability bounding set is exactly the added
-#     ones, no_new_privs is set and a seccomp filter is on (from /proc/1/status in the pod);
+#   - Pod Security "restricted" as the pods run: chronyvisor and chronyd are the image's user
+#     123 with no capability at all (effective and bounding sets empty), no_new_privs is set,
+#     a seccomp filter is on (from /proc/PID/status in the pod), the root is read-only, and
+#     `chronyvisor status` works as that user;
 #   - everything is removed afterwards: pods, containers, the network, anonymous volumes, and
 #     the host's firewall chains and ip_forward as they were.
 # Every chronyd runs with -x; nothing leaves the machine.
-# Usage: scripts/k8s/play-test.sh RENDERED_BASE.yaml   (run by scripts/k8s-test.sh)
+#   - NTS across replicas (with RENDERED_NTS.yaml, the nts overlay): a chronyd client (-x) on
+#     the host gets its cookies from one gateway pod of the nts overlay; that pod is replaced,
+#     on the same address, by a second gateway pod given the same certificate and key
+#     schedule (as a Service's next packet goes to another replica), and the client goes on
+#     authenticating there: no new key establishment and no NAK at the client (chronyc
+#     authdata), no NTS-KE at the second pod (chronyc serverstats).
+# Usage: scripts/k8s/play-test.sh RENDERED_BASE.yaml [RENDERED_NTS.yaml]   (run by scripts/k8s-test.sh)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SCRIPT_NAME=k8s-play-test
@@ -22,14 +30,17 @@ SCRIPT_NAME=k8s-play-test
 . scripts/lib/podman-install.sh
 . scripts/lib/engine.sh
 . scripts/lib/image.sh
+. scripts/lib/nts.sh
 
 rendered=$(readlink -f "$1")
+rendered_nts=${2:+$(readlink -f "$2")}
 PROJECT=chronyvisor-k8s-test
 NET=chronyvisor-k8s-test
 SUBNET_PREFIX=${CHRONYVISOR_K8S_SUBNET_PREFIX:-10.89.117}
 REFERENCE_IP=$SUBNET_PREFIX.10
 RELAY_IPS=("$SUBNET_PREFIX.11" "$SUBNET_PREFIX.12")
 GATEWAY_IP=$SUBNET_PREFIX.20
+NTS_GATEWAY_IP=$SUBNET_PREFIX.30
 LIMIT=${CHRONYVISOR_TEST_WAIT:-240}
 PY=${PY:-$PWD/.build-k8s/venv/bin/python}
 export CHRONYVISOR_ENGINE=podman
@@ -49,8 +60,10 @@ pods=()
 yamls=()
 volumes_before=
 set_up=0
+client_pid=
 cleanup() {
   local rc=$? y left
+  if [ -n "$client_pid" ]; then kill "$client_pid" 2>/dev/null; wait "$client_pid" 2>/dev/null || true; fi
   if [ "$set_up" = 1 ]; then
     for y in "${yamls[@]}"; do podman kube play --down "$y" >/dev/null 2>&1 || true; done
     # emptyDir volumes podman made for the pods (anonymous volumes that outlive --down).
@@ -71,7 +84,8 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 engine_choose
-for n in k8s-test-reference chronyvisor-relay-0 chronyvisor-relay-1 chronyvisor-gateway-pod chronyvisor-gateway-pod-0; do
+for n in k8s-test-reference chronyvisor-relay-0 chronyvisor-relay-1 chronyvisor-gateway-pod chronyvisor-gateway-pod-0 \
+  chronyvisor-gateway-nts-a-pod chronyvisor-gateway-nts-b-pod; do
   podman pod exists "$n" && die "a pod named $n exists already: remove it first (podman pod rm -f $n)"
 done
 podman network exists "$NET" && die "a network named $NET exists already: remove it first (podman network rm $NET)"
@@ -131,22 +145,78 @@ stratum=$(cut -d, -f3 <<< "$line"); addr=$(cut -d, -f2 <<< "$line")
 ok "the gateway follows relay $addr at stratum $stratum (reference 1, relays 2)"
 
 # ---- hardening holds in the running pods -------------------------------------------------------
-# CHOWN 0, DAC_OVERRIDE 1, KILL 5, SETGID 6, SETUID 7, NET_BIND_SERVICE 10.
-expected_caps=$(printf '%016x' $(( (1<<0) | (1<<1) | (1<<5) | (1<<6) | (1<<7) | (1<<10) )))
+# Pod Security "restricted" as the pods run it: the image's user 123 (runAsUser), no capability
+# at all (effective and bounding sets empty), no_new_privs, a seccomp filter, a read-only root.
 for pod in chronyvisor-relay-0 chronyvisor-gateway; do
   c=${ctr_name[$pod]}
   [ "$(podman inspect --format '{{.HostConfig.ReadonlyRootfs}}' "$c")" = true ] || fail "$c: root file system not read-only"
   if err=$(podman exec "$c" touch /usr/local/bin/written 2>&1); then fail "$c: could write to /usr/local/bin"; fi
-  grep -q 'Read-only file system' <<< "$err" || fail "$c: writing /usr/local/bin failed, but not for a read-only root: $err"
+  grep -q 'Read-only file system\|Permission denied' <<< "$err" || fail "$c: writing /usr/local/bin failed, but not for a read-only root: $err"
   status=$(podman exec "$c" cat /proc/1/status) || fail "$c: cannot read /proc/1/status"
-  bnd=$(awk '$1 == "CapBnd:" { print $2 }' <<< "$status")
-  nnp=$(awk '$1 == "NoNewPrivs:" { print $2 }' <<< "$status")
-  sec=$(awk '$1 == "Seccomp:" { print $2 }' <<< "$status")
-  [ "$bnd" = "$expected_caps" ] || fail "$c: capability bounding set $bnd, expected $expected_caps (CHOWN DAC_OVERRIDE KILL SETGID SETUID NET_BIND_SERVICE)"
-  [ "$nnp" = 1 ] || fail "$c: NoNewPrivs $nnp (allowPrivilegeEscalation: false not applied)"
-  [ "$sec" = 2 ] || fail "$c: Seccomp $sec (expected 2: a filter)"
-  ok "$c: read-only root (write refused), capabilities bounded to $expected_caps, no_new_privs, seccomp filter"
+  chronyd_pid=$(podman exec "$c" cat /run/chrony/chronyd.pid) || fail "$c: no chronyd pid file"
+  chronyd_status=$(podman exec "$c" cat "/proc/$chronyd_pid/status") || fail "$c: cannot read chronyd's status"
+  field() { awk -v f="$1:" '$1 == f { print $2 }' <<< "$2"; }
+  for who in chronyvisor chronyd; do
+    st=$status; [ "$who" = chronyd ] && st=$chronyd_status
+    [ "$(field Uid "$st")" = 123 ] || fail "$c: $who runs as uid $(field Uid "$st"), expected 123 (the image's _chrony)"
+    [ "$(field CapEff "$st")" = 0000000000000000 ] || fail "$c: $who has capabilities $(field CapEff "$st")"
+    [ "$(field CapBnd "$st")" = 0000000000000000 ] || fail "$c: $who's bounding set is $(field CapBnd "$st"), expected empty"
+    [ "$(field NoNewPrivs "$st")" = 1 ] || fail "$c: $who: NoNewPrivs $(field NoNewPrivs "$st") (allowPrivilegeEscalation: false not applied)"
+    [ "$(field Seccomp "$st")" = 2 ] || fail "$c: $who: Seccomp $(field Seccomp "$st") (expected 2: a filter)"
+  done
+  # What an operator runs: status through chronyd's socket, as the same user (exec's default).
+  out=$(podman exec "$c" chronyvisor status tracking) || fail "$c: chronyvisor status as the image's user failed: $out"
+  grep -q '^Reference ID' <<< "$out" || fail "$c: chronyvisor status printed no tracking: $out"
+  ok "$c: chronyvisor and chronyd as uid 123 with no capability (effective and bounding 0), no_new_privs, seccomp filter, read-only root; status works"
 done
+
+# ---- NTS across gateway replicas (the nts overlay) ------------------------------------------
+# chronyc -c authdata: address,mode,keyid,type,klen,last,attempts,nak,cookies,clen (with NTS the
+# key id counts the key establishments); chronyc -c serverstats (4.3): NTS-KE connections are
+# the sixth field, authenticated NTP packets the eighth.
+if [ -n "$rendered_nts" ]; then
+  nts_dir=$work/nts; mkdir -p "$nts_dir/tls" "$nts_dir/keys"; chmod 0755 "$nts_dir" "$nts_dir/tls" "$nts_dir/keys"
+  nts_make_ca "$nts_dir" >/dev/null 2>&1
+  nts_make_cert "$nts_dir" "$nts_dir/ca" gateway "$NTS_GATEWAY_IP"
+  cp "$nts_dir/gateway/cert.pem" "$nts_dir/tls/tls.crt"; cp "$nts_dir/gateway/key.pem" "$nts_dir/tls/tls.key"
+  scripts/nts-key-schedule.sh > "$nts_dir/keys/schedule"
+  chmod 0644 "$nts_dir/tls/"* "$nts_dir/keys/schedule"
+  "$PY" scripts/k8s/play_manifests.py --nts "$rendered_nts" "$work" "$nts_dir" "$NTS_GATEWAY_IP" "${RELAY_IPS[@]}" "$IMAGE"
+  play "$work/gateway-nts-a.yaml" "$NTS_GATEWAY_IP" nts-a
+  a=${ctr_name[nts-a]}
+  mkdir -p "$work/client"; chmod 0700 "$work/client"
+  printf '%s\n' "server $NTS_GATEWAY_IP iburst minpoll -2 maxpoll -1 nts" "ntstrustedcerts $nts_dir/ca/ca.pem" \
+    "ntsdumpdir $work/client" "port 0" "cmdport 0" "bindcmdaddress $work/client/chronyd.sock" "pidfile $work/client/chronyd.pid" \
+    > "$work/client/chrony.conf"
+  chronyd -x -d -u root -f "$work/client/chrony.conf" > "$work/client/log" 2>&1 &
+  client_pid=$!
+  authdata() { chronyc -h "$work/client/chronyd.sock" -c -n authdata 2>/dev/null | head -1; }
+  pod_stats() { podman exec "$1" chronyc -c serverstats 2>/dev/null; }
+  wait_for() {   # WHAT COMMAND...
+    local what=$1 t; t=$(now); shift
+    until "$@"; do
+      awk -v a="$(since "$t")" -v l="$LIMIT" 'BEGIN { exit !(a > l) }' \
+        && fail "$what within $LIMIT s (client authdata: $(authdata); log: $(tail -3 "$work/client/log" | tr '\n' '|'))"
+      sleep 1
+    done
+  }
+  has_cookies() { local l; l=$(authdata); [ "$(cut -d, -f2 <<< "$l")" = NTS ] && [ "$(cut -d, -f9 <<< "$l")" -gt 0 ] 2>/dev/null && [ "$(cut -d, -f3 <<< "$l")" -ge 1 ]; }
+  authenticated_by() { local s; s=$(pod_stats "$1") && [ "$(cut -d, -f8 <<< "$s")" -ge "$2" ] 2>/dev/null; }
+  wait_for "the client got no NTS cookies from $a" has_cookies
+  wait_for "$a answered no authenticated NTP request" authenticated_by "$a" 3
+  before=$(authdata); keyid=$(cut -d, -f3 <<< "$before")
+  ok "NTS: a chronyd client (-x) on the host holds cookies of gateway pod $a at $NTS_GATEWAY_IP ($(cut -d, -f9 <<< "$before") cookies, key establishment #$keyid)"
+
+  podman kube play --down "$work/gateway-nts-a.yaml" >/dev/null 2>&1 || fail "podman kube play --down gateway-nts-a"
+  play "$work/gateway-nts-b.yaml" "$NTS_GATEWAY_IP" nts-b
+  b=${ctr_name[nts-b]}
+  wait_for "$b answered none of the client's cookies" authenticated_by "$b" 5
+  stats=$(pod_stats "$b"); after=$(authdata)
+  [ "$(cut -d, -f6 <<< "$stats")" = 0 ] || fail "$b saw $(cut -d, -f6 <<< "$stats") NTS-KE connections; expected none (serverstats $stats)"
+  [ "$(cut -d, -f3 <<< "$after")" = "$keyid" ] && [ "$(cut -d, -f8 <<< "$after")" = 0 ] \
+    || fail "the client established keys again or got a NAK: before $before, after $after"
+  ok "NTS: gateway pod $b, same certificate and key schedule, in $a's place: $(cut -d, -f8 <<< "$stats") authenticated answers, no NTS-KE; at the client still key establishment #$keyid, no NAK ($after)"
+fi
 
 # ---- what the pods use (printed, not asserted: the limits come from docs/benchmarks.md) ------
 usage=$(podman stats --no-stream --format '{{.Name}} {{.MemUsage}} cpu {{.CPUPerc}}' "${ctr_name[chronyvisor-relay-0]}" "$gw" 2>/dev/null | tr '\n' ';' || true)

@@ -2,6 +2,7 @@
 """Writes what scripts/k8s/play-test.sh plays with `podman kube play`, from the rendered base.
 
 Usage: play_manifests.py RENDERED_BASE.yaml OUTDIR REFERENCE_IP RELAY_IP... GATEWAY_IP IMAGE
+       play_manifests.py --nts RENDERED_NTS.yaml OUTDIR NTS_DIR GATEWAY_IP RELAY_IP... IMAGE
 
 podman 4.3 plays Pods, Deployments and ConfigMaps, not StatefulSets or Services, and no
 cluster DNS answers there. So, changing only what must change:
@@ -17,6 +18,12 @@ are prefixed with the pod's name. Polling is made fast (NTP_MINPOLL 0, NTP_MAXPO
 the locally built one. Everything else (probes, security context, volumes, resources) is the
 rendered object's. Prints the probes to check as lines `POD CONTAINER PROBE PORT PATH` (POD: the Pod's or
 the Deployment's name).
+
+With --nts, from the nts overlay's rendering: gateway-nts-a.yaml and gateway-nts-b.yaml, the
+gateway Deployment (one replica each, named apart) with its Secrets' volumes replaced by
+host directories under NTS_DIR (podman 4.3 plays a Secret volume only from its own secret
+store): NTS_DIR/tls (tls.crt, tls.key) and NTS_DIR/keys (schedule), the same for both. Both
+are played, one after the other, at GATEWAY_IP.
 """
 import copy
 import os
@@ -89,10 +96,12 @@ def main(rendered, outdir, reference_ip, *rest):
 
     ref_spec = copy.deepcopy(sts["spec"]["template"]["spec"])
     c = ref_spec["containers"][0]
+    # The reference runs as the pods do: the image's user, chronyd -x -U, no capability.
     ref = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "k8s-test-reference", "namespace": ns},
-           "spec": {"automountServiceAccountToken": False, "containers": [{
+           "spec": {"automountServiceAccountToken": False, "securityContext": ref_spec.get("securityContext", {}), "containers": [{
                "name": "chronyd", "image": image,
-               "command": ["chronyd", "-d", "-x", "-u", "_chrony", "local stratum 1", "allow all", "cmdport 0"],
+               "command": ["chronyd", "-d", "-x", "-U", "-u", "_chrony", "local stratum 1", "allow all", "cmdport 0",
+                           "pidfile /tmp/chronyd.pid"],
                "securityContext": c["securityContext"],
                "volumeMounts": [m for m in c["volumeMounts"] if m["mountPath"] in ("/run", "/var/lib/chrony", "/tmp")]}],
                "volumes": [v for v in ref_spec["volumes"] if "emptyDir" in v]}}
@@ -124,7 +133,32 @@ def main(rendered, outdir, reference_ip, *rest):
     dump(os.path.join(outdir, "gateway.yaml"), cms + [d])
 
 
+def nts(rendered, outdir, nts_dir, gateway_ip, *rest):
+    *relay_ips, image = rest
+    objs = [o for o in yaml.safe_load_all(open(rendered)) if o]
+    gw = next(o for o in objs if o["kind"] == "Deployment")
+    cms = [o for o in objs if o["kind"] == "ConfigMap"]
+    host_dirs = {"chronyvisor-gateway-tls": os.path.join(nts_dir, "tls"), "chronyvisor-nts-keys": os.path.join(nts_dir, "keys")}
+    for name in ("a", "b"):
+        d = copy.deepcopy(gw)
+        d["metadata"]["name"] = f"{gw['metadata']['name']}-nts-{name}"
+        d["spec"]["replicas"] = 1
+        spec = d["spec"]["template"]["spec"]
+        for v in spec["volumes"]:
+            if "secret" in v:
+                v["hostPath"] = {"path": host_dirs[v.pop("secret")["secretName"]], "type": "Directory"}
+        for c in spec["containers"]:
+            c["image"] = image
+            set_env(gw, c, gateway_ip, d["metadata"]["name"] + "-pod", dict(TEST_ENV, NTP_SERVERS=",".join(relay_ips)))
+        unpublish(spec)
+        own_volumes(d["metadata"]["name"], spec)
+        dump(os.path.join(outdir, f"gateway-nts-{name}.yaml"), cms + [d])
+
+
 if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--nts":
+        nts(*sys.argv[2:])
+        sys.exit(0)
     if len(sys.argv) < 7:
         sys.exit(__doc__.split("\n\n")[1])
     main(*sys.argv[1:])

@@ -11,7 +11,9 @@ probes ask the port and paths HEALTH_LISTEN serves; that the gateway's NTP_SERVE
 StatefulSet's pod DNS names; that the relays' PodDisruptionBudget keeps the gateway's
 NTP_MIN_SOURCES; that each role's environment passes `chronyvisor config --check` (the real
 `chronyd -p`) with the drop-ins of the rendered ConfigMap; the hardened security context
-(capabilities exactly those docker-compose.yaml adds); requests and limits against the
+(Pod Security "restricted": runAsNonRoot as the image's numeric user, no privilege
+escalation, capabilities dropped with none added, as in docker-compose.yaml, seccomp
+RuntimeDefault, only allowed volume types and safe sysctls, the namespace enforcing it); requests and limits against the
 footprint measured in docs/benchmarks.md; the Services, the NetworkPolicy, the PodMonitor
 and the PrometheusRule (its groups are deploy/prometheus/alerts.yml's). Prints one TAP line
 per check and exits 1 when any fails. Needs PyYAML.
@@ -50,10 +52,27 @@ def ok(cond, what, detail=""):
 # ---- facts from the rest of the repository -------------------------------------------------
 
 def compose_capabilities():
-    """The cap_add of docker-compose.yaml's shared service block (x-chronyvisor)."""
+    """The cap_add of docker-compose.yaml's shared service block (x-chronyvisor): none."""
     with open(os.path.join(ROOT, "docker-compose.yaml")) as f:
         compose = yaml.safe_load(f)
-    return set(compose["x-chronyvisor"]["cap_add"])
+    return set(compose["x-chronyvisor"].get("cap_add") or [])
+
+
+def image_user():
+    """The Dockerfile's USER as (uid, gid), numbers (the kubelet can check only a number
+    against runAsNonRoot), or None."""
+    users = re.findall(r"^USER\s+(\S+)", open(os.path.join(ROOT, "Dockerfile")).read(), re.M)
+    m = re.fullmatch(r"(\d+)(?::(\d+))?", users[-1]) if users else None
+    return (int(m.group(1)), int(m.group(2) or m.group(1))) if m else None
+
+
+# Pod Security Standards, "restricted" (which includes "baseline"), as the admission
+# controller of Kubernetes 1.25+ checks them: the volume types it allows, the capability it
+# lets a container add, the sysctls baseline calls safe.
+RESTRICTED_VOLUMES = {"configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim", "projected", "secret"}
+RESTRICTED_ADDABLE = {"NET_BIND_SERVICE"}
+SAFE_SYSCTLS = {"kernel.shm_rmid_forced", "net.ipv4.ip_local_port_range", "net.ipv4.ip_unprivileged_port_start",
+                "net.ipv4.tcp_syncookies", "net.ipv4.ping_group_range"}
 
 
 def dockerfile_env():
@@ -163,23 +182,111 @@ def check_probes(name, obj, c, env):
     ok(window >= 120, f"{wl}: the startupProbe allows {window} s for the first synchronisation (>= 120 s)")
 
 
-def check_security(name, obj, c, pod, caps):
+def check_security(name, obj, c, pod, caps, user):
+    """Pod Security "restricted" for the pod and its container, and this project's own
+    target beyond it: no capability added at all (as docker-compose.yaml), the image's user."""
     wl = f"{name}: {obj['kind']}/{obj['metadata']['name']}"
     sc = c.get("securityContext", {})
     psc = pod.get("securityContext", {})
     cap = sc.get("capabilities", {})
     ok(cap.get("drop") == ["ALL"], f"{wl}: drops ALL capabilities", f"drop={cap.get('drop')}")
     added = set(cap.get("add", []))
+    ok(added <= RESTRICTED_ADDABLE, f"{wl}: adds no capability but NET_BIND_SERVICE (restricted)", f"adds {sorted(added)}")
     ok(added == caps, f"{wl}: adds exactly docker-compose.yaml's capabilities {sorted(caps)}", f"adds {sorted(added)}")
     ok("SYS_TIME" not in added and "CAP_SYS_TIME" not in added, f"{wl}: no SYS_TIME")
     ok(sc.get("privileged", False) is False, f"{wl}: not privileged")
     ok(sc.get("allowPrivilegeEscalation") is False, f"{wl}: allowPrivilegeEscalation: false")
     ok(sc.get("readOnlyRootFilesystem") is True, f"{wl}: readOnlyRootFilesystem: true")
+    non_root = sc.get("runAsNonRoot", psc.get("runAsNonRoot"))
+    ok(non_root is True, f"{wl}: runAsNonRoot: true (restricted)", f"runAsNonRoot {non_root}")
+    uid = sc.get("runAsUser", psc.get("runAsUser"))
+    gid = sc.get("runAsGroup", psc.get("runAsGroup"))
+    ok(uid != 0 and gid != 0, f"{wl}: runAsUser and runAsGroup are not 0", f"runAsUser {uid}, runAsGroup {gid}")
+    ok(user is not None and (uid, gid) == user,
+       f"{wl}: runs as the image's user {user} (numeric, so the kubelet can check runAsNonRoot; chronyd needs its passwd entry)",
+       f"runAsUser {uid}, runAsGroup {gid}")
     seccomp = (sc.get("seccompProfile") or psc.get("seccompProfile") or {}).get("type")
     ok(seccomp == "RuntimeDefault", f"{wl}: seccompProfile RuntimeDefault", f"seccomp {seccomp}")
     for host in ("hostNetwork", "hostPID", "hostIPC"):
         ok(not pod.get(host, False), f"{wl}: no {host}")
+    ok(not any("hostPort" in p for p in c.get("ports", [])), f"{wl}: no hostPort")
+    kinds = {k for v in pod.get("volumes", []) for k in v if k != "name"}
+    ok(kinds <= RESTRICTED_VOLUMES, f"{wl}: only volume types restricted allows (no hostPath)", f"volume types {sorted(kinds)}")
+    sysctls = {x["name"]: x.get("value") for x in psc.get("sysctls", [])}
+    ok(set(sysctls) <= SAFE_SYSCTLS, f"{wl}: only safe sysctls", f"sysctls {sorted(sysctls)}")
+    ntp_port = int(container_env(obj, c).get("NTP_PORT") or 123)
+    start = sysctls.get("net.ipv4.ip_unprivileged_port_start")
+    ok(ntp_port >= 1024 or "NET_BIND_SERVICE" in added or (start is not None and int(start) <= ntp_port),
+       f"{wl}: NTP_PORT {ntp_port} can be bound as a user (ip_unprivileged_port_start {start})")
     ok(pod.get("automountServiceAccountToken") is False, f"{wl}: no service account token (it talks to no API)")
+
+
+def check_one_pod(name, objs):
+    """Every workload renders the same pod but for its spread, its role's environment, a
+    volume it claims instead (persistent-drift) and what an overlay adds (NTS's ports, mounts
+    and volumes): the one pod template, base/pod/template.yaml."""
+    import copy
+    pods = []
+    for w in workloads(objs):
+        spec = copy.deepcopy(w["spec"]["template"]["spec"])
+        spec.pop("topologySpreadConstraints", None)
+        for c in spec["containers"]:
+            c["env"] = c.get("env", [])[:3]
+        claimed = {t["metadata"]["name"] for t in w["spec"].get("volumeClaimTemplates", [])}
+        pods.append((w["metadata"]["name"], spec, claimed))
+    lists = ((lambda s: s, "volumes"), (lambda s: s["containers"][0], "volumeMounts"), (lambda s: s["containers"][0], "ports"))
+    for get, key in lists:   # compare what every workload has (by name), nothing added
+        common = set.intersection(*[{i["name"] for i in get(s).get(key, [])} - claimed for _, s, claimed in pods]) if pods else set()
+        for _, s, claimed in pods:
+            get(s)[key] = [i for i in get(s).get(key, []) if i["name"] in common]
+    for other, spec, _ in pods[1:]:
+        ok(spec == pods[0][1], f"{name}: {other}'s pod is {pods[0][0]}'s but for spread and role settings (one pod template)")
+    if pods:
+        volumes = {v["name"] for v in pods[0][1].get("volumes", [])}
+        ok({"run", "tmp", "drop-ins"} <= volumes, f"{name}: the pods share the template's run, tmp and drop-ins volumes", f"{sorted(volumes)}")
+
+
+def check_template_written_once():
+    """The pod's parts appear in one file of deploy/kubernetes only."""
+    files = {}
+    for d, _, names in os.walk(os.path.join(ROOT, "deploy", "kubernetes")):
+        for n in names:
+            if n.endswith(".yaml"):
+                text = open(os.path.join(d, n)).read()
+                for key in ("startupProbe", "livenessProbe", "readinessProbe", "capabilities", "volumeMounts", "seccompProfile"):
+                    if re.search(rf"(^\s*|/){key}:?\s*$", text, re.M):
+                        files.setdefault(key, set()).add(os.path.relpath(os.path.join(d, n), ROOT))
+    where = set().union(*files.values()) if files else set()
+    ok(len(where) == 1, "deploy/kubernetes defines the pod once (probes, capabilities, mounts, seccomp in one file)",
+       f"found in {sorted(where)}")
+
+
+def check_nts(name, obj, c, pod, env):
+    """A workload that serves NTS from more than one pod shares its server keys
+    (NTS_SERVER_KEYS), and every NTS file comes read-only from a Secret."""
+    if env.get("NTS_SERVER_CERT") is None:
+        return
+    wl = f"{name}: {obj['kind']}/{obj['metadata']['name']}"
+    replicas = obj["spec"].get("replicas", 1) if obj["kind"] != "DaemonSet" else 2
+    ok(replicas < 2 or env.get("NTS_SERVER_KEYS") is not None,
+       f"{wl}: its {replicas if obj['kind'] != 'DaemonSet' else 'many'} replicas serve NTS with one key schedule (NTS_SERVER_KEYS)")
+    mounts = {m["mountPath"]: m for m in c.get("volumeMounts", [])}
+    volumes = {v["name"]: v for v in pod.get("volumes", [])}
+    for var in ("NTS_SERVER_CERT", "NTS_SERVER_KEY", "NTS_SERVER_KEYS"):
+        path = env.get(var)
+        if path is None:
+            continue
+        m = mounts.get(os.path.dirname(path))
+        secret = volumes.get(m["name"], {}).get("secret") if m else None
+        ok(m is not None and m.get("readOnly") is True and secret is not None and secret.get("defaultMode", 0o644) & 0o007 == 0,
+           f"{wl}: {var} is in a Secret mounted read-only, not readable by others", f"mount {m}, volume {secret}")
+
+
+def check_pod_security_level(name, objs):
+    for ns in find(objs, "Namespace"):
+        labels = ns["metadata"].get("labels", {})
+        ok(labels.get("pod-security.kubernetes.io/enforce") == "restricted",
+           f"{name}: Namespace {ns['metadata']['name']} enforces Pod Security restricted", f"labels {labels}")
 
 
 def check_mounts(name, obj, c, pod, env, objs, image_env):
@@ -254,6 +361,17 @@ def check_config(name, obj, c, env, objs, cm_name, chronyvisor):
         # templates, a scratch chrony.conf (config --check writes nothing).
         run_env.update({"CHRONY_CONF_DIR": confdir, "CHRONY_CONF": os.path.join(tmp, "chrony.conf"),
                         "CHRONYVISOR_TEMPLATES": os.path.join(ROOT, "conf-templates")})
+        if "NTS_SERVER_CERT" in run_env:
+            # The Secrets' files do not exist here: a certificate made now stands in for them.
+            cert, key = os.path.join(tmp, "tls.crt"), os.path.join(tmp, "tls.key")
+            subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                            "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=chronyvisor-gateway"],
+                           check=True, capture_output=True, timeout=60)
+            os.chmod(key, 0o644)
+            run_env.update({"NTS_SERVER_CERT": cert, "NTS_SERVER_KEY": key})
+            if "NTS_SERVER_KEYS" in run_env:
+                run_env["NTS_SERVER_KEYS"] = os.path.join(tmp, "schedule")
+        os.chmod(tmp, 0o755)
         p = subprocess.run([chronyvisor, "config", "--check"], env=run_env, capture_output=True, text=True, timeout=60)
         ok(p.returncode == 0, f"{wl}: the {role}'s environment passes `chronyvisor config --check` (chronyd -p)",
            (p.stderr or p.stdout).strip().replace("\n", " | "))
@@ -311,7 +429,13 @@ def check_services(name, objs):
         for p in svc["spec"]["ports"]:
             for w in targets:
                 c = chronyvisor_containers(w["spec"]["template"]["spec"])[0]
-                ntp_port = int(container_env(w, c).get("NTP_PORT") or 123)
+                env = container_env(w, c)
+                ntp_port = int(env.get("NTP_PORT") or 123)
+                if p["protocol"] == "TCP":
+                    nts_port = int(env.get("NTS_PORT") or 4460)
+                    ok(env.get("NTS_SERVER_CERT") is not None and p["port"] == 4460 and port_number(c, p["targetPort"]) == nts_port,
+                       f"{name}: Service {svc['metadata']['name']} TCP 4460 reaches the gateway's NTS-KE on NTS_PORT {nts_port}")
+                    continue
                 ok(p["protocol"] == "UDP" and p["port"] == 123 and port_number(c, p["targetPort"]) == ntp_port,
                    f"{name}: Service {svc['metadata']['name']} UDP 123 reaches the gateway's NTP_PORT {ntp_port}")
         if any(w["kind"] == "DaemonSet" for w in targets):
@@ -336,8 +460,13 @@ def check_network_policy(name, objs):
     http = [r for r in spec.get("ingress", []) if any(p.get("port") in (9123, "http") for p in r.get("ports", []))]
     ok(len(http) == 1 and http[0].get("from") == [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "monitoring"}}}],
        f"{name}: the HTTP port 9123 is open only to the namespace monitoring", f"{http}")
-    ok(all("from" in r or r.get("ports") == [{"port": 123, "protocol": "UDP"}] for r in spec.get("ingress", [])),
-       f"{name}: nothing else is open to every source")
+    nts = any(container_env(w, c).get("NTS_SERVER_CERT") for w in workloads(objs) for c in chronyvisor_containers(w["spec"]["template"]["spec"]))
+    open_to_all = [{"port": 123, "protocol": "UDP"}] + ([{"port": 4460, "protocol": "TCP"}] if nts else [])
+    ok(all("from" in r or all(p in open_to_all for p in r.get("ports", [None])) for r in spec.get("ingress", [])),
+       f"{name}: nothing but NTP{' and NTS-KE' if nts else ''} is open to every source")
+    if nts:
+        ok(any("from" not in r and r.get("ports") == [{"port": 4460, "protocol": "TCP"}] for r in spec.get("ingress", [])),
+           f"{name}: NTS-KE (TCP 4460) is open to every source")
 
 
 def check_monitoring(name, objs, alerts):
@@ -361,6 +490,7 @@ def check_monitoring(name, objs, alerts):
 def run_checks(name, objs, ctx):
     """Every check over one rendered overlay."""
     check_namespaces(name, objs)
+    check_pod_security_level(name, objs)
     roles = set()
     for w in workloads(objs):
         pod = w["spec"]["template"]["spec"]
@@ -369,11 +499,13 @@ def run_checks(name, objs, ctx):
         for c in cs:
             env = container_env(w, c)
             check_probes(name, w, c, env)
-            check_security(name, w, c, pod, ctx["caps"])
+            check_security(name, w, c, pod, ctx["caps"], ctx["user"])
             cm = check_mounts(name, w, c, pod, env, objs, ctx["image_env"])
             check_resources(name, w, c, ctx["footprint"])
+            check_nts(name, w, c, pod, env)
             roles.add(check_config(name, w, c, env, objs, cm, ctx["chronyvisor"]))
     ok(roles == {"relay", "gateway"}, f"{name}: both roles are deployed", f"roles {sorted(roles)}")
+    check_one_pod(name, objs)
     check_stand(name, objs)
     check_services(name, objs)
     check_network_policy(name, objs)
@@ -392,8 +524,21 @@ def _env(objs, kind, var, value):
 
 # Broken manifests the checks must refuse: proof that each kind of check can fail.
 MUTATIONS = {
-    "SYS_TIME added": lambda o: _container(o, "Deployment")["securityContext"]["capabilities"]["add"].append("SYS_TIME"),
-    "capability dropped from the compose set": lambda o: _container(o, "StatefulSet")["securityContext"]["capabilities"]["add"].remove("KILL"),
+    "SYS_TIME added": lambda o: _container(o, "Deployment")["securityContext"]["capabilities"].setdefault("add", []).append("SYS_TIME"),
+    "NET_BIND_SERVICE added (restricted allows it, the target does not)": lambda o: _container(o, "StatefulSet")["securityContext"]["capabilities"].update(add=["NET_BIND_SERVICE"]),
+    "NET_RAW added": lambda o: _container(o, "Deployment")["securityContext"]["capabilities"].update(add=["NET_RAW"]),
+    "runs as root": lambda o: find(o, "Deployment")[0]["spec"]["template"]["spec"]["securityContext"].update(runAsUser=0),
+    "runAsNonRoot dropped": lambda o: (find(o, "StatefulSet")[0]["spec"]["template"]["spec"]["securityContext"].pop("runAsNonRoot"),
+                                       _container(o, "StatefulSet")["securityContext"].pop("runAsNonRoot")),
+    "another uid than the image's": lambda o: find(o, "StatefulSet")[0]["spec"]["template"]["spec"]["securityContext"].update(runAsUser=1000),
+    "no seccomp profile": lambda o: find(o, "Deployment")[0]["spec"]["template"]["spec"]["securityContext"].pop("seccompProfile"),
+    "a hostPath volume": lambda o: find(o, "StatefulSet")[0]["spec"]["template"]["spec"]["volumes"].append({"name": "h", "hostPath": {"path": "/"}}),
+    "an unsafe sysctl": lambda o: find(o, "Deployment")[0]["spec"]["template"]["spec"]["securityContext"]["sysctls"].append({"name": "kernel.msgmax", "value": "1"}),
+    "port 123 without the sysctl": lambda o: find(o, "Deployment")[0]["spec"]["template"]["spec"]["securityContext"].pop("sysctls"),
+    "two NTS gateways with their own keys": lambda o: _container(o, "Deployment")["env"].extend([
+        {"name": "NTS_SERVER_CERT", "value": "/etc/chronyvisor/nts/tls/tls.crt"}, {"name": "NTS_SERVER_KEY", "value": "/etc/chronyvisor/nts/tls/tls.key"}]),
+    "a workload's own pod setting": lambda o: _container(o, "Deployment")["livenessProbe"].update(periodSeconds=20),
+    "namespace at baseline": lambda o: find(o, "Namespace")[0]["metadata"]["labels"].update({"pod-security.kubernetes.io/enforce": "baseline"}),
     "writable root": lambda o: _container(o, "StatefulSet")["securityContext"].update(readOnlyRootFilesystem=False),
     "privilege escalation": lambda o: _container(o, "Deployment")["securityContext"].pop("allowPrivilegeEscalation"),
     "hostNetwork": lambda o: find(o, "Deployment")[0]["spec"]["template"]["spec"].update(hostNetwork=True),
@@ -446,11 +591,12 @@ def main(argv):
     chronyvisor, files = argv[0], argv[1:]
     with open(os.path.join(ROOT, "deploy", "prometheus", "alerts.yml")) as f:
         alerts = yaml.safe_load(f)
-    ctx = {"caps": compose_capabilities(), "image_env": dockerfile_env(), "footprint": measured_footprint_mib(),
+    ctx = {"caps": compose_capabilities(), "user": image_user(), "image_env": dockerfile_env(), "footprint": measured_footprint_mib(),
            "alerts": alerts, "chronyvisor": chronyvisor}
     if selftest:
         return self_test(ctx, files[0])
     ok(ctx["footprint"] is not None, f"docs/benchmarks.md gives the measured footprint ({ctx['footprint']} MiB)")
+    check_template_written_once()
     for path in files:
         run_checks(os.path.basename(path)[:-5], load(path), ctx)
     print(f"1..{count}")

@@ -107,6 +107,7 @@ nts_stand_prepare() {
     names+=("$n")
   done
   nts_make_cert "$STAND_NTS_DIR" "$STAND_NTS_DIR/ca" chrony-main "${names[@]}"
+  nts_key_schedule "$STAND_NTS_DIR/keys"
   local port=${NTS_HOST_PORT:-4460}
   [[ $port =~ ^[0-9]+$ ]] && [ "$port" -ge 1 ] && [ "$port" -le 65535 ] || die "NTS_HOST_PORT=$port: expected a TCP port 1-65535"
   case "${NTP_HOST_ADDRESS:-0.0.0.0}" in
@@ -117,6 +118,20 @@ nts_stand_prepare() {
   export NTS_HOST_PUBLISH NTS_HOST_PORT=$port
   [ "${#COMPOSE_ARGS[@]}" -gt 0 ] || COMPOSE_ARGS=(-f docker-compose.yaml)
   COMPOSE_ARGS+=(-f docker-compose.nts.yaml)
+}
+
+# nts_key_schedule DIR: DIR/schedule, the gateways' shared NTS server keys (NTS_SERVER_KEYS,
+# scripts/nts-key-schedule.sh), made once and made again when fewer than four weeks are left:
+# every gateway given it (and a gateway restarted) opens the cookies of the others.
+nts_key_schedule() {
+  local dir=$1 ends
+  mkdir -p "$dir"; chmod 0755 "$dir"
+  if [ -s "$dir/schedule" ]; then
+    ends=$(awk '$1 == "period" { p = $2 } $1 == "start" { s = $2 } $1 == "key" { n++ } END { print s + (n - 2) * p }' "$dir/schedule")
+    [ "$ends" -gt $(( $(date +%s) + 28 * 86400 )) ] && return 0
+  fi
+  scripts/nts-key-schedule.sh > "$dir/schedule.new" || die "scripts/nts-key-schedule.sh failed"
+  chmod 0644 "$dir/schedule.new"; mv "$dir/schedule.new" "$dir/schedule"
 }
 
 # nts_stand_remove: removes STAND_NTS_DIR (the CA and every certificate).

@@ -76,6 +76,11 @@ port {{{port}}}
 ntsservercert {{{certificate}}}
 ntsserverkey {{{key}}}
 ntsport {{{ntsPort}}}
+{{#sharedKeys}}
+# The server keys are shared by every replica ({{{.}}}): chronyvisor installs them as
+# ntskeys in the state directory and rotates them (chronyc rekey); chronyd never makes its own.
+ntsrotate 0
+{{/sharedKeys}}
 {{/ntsServer}}
 {{#allowAll}}
 allow all

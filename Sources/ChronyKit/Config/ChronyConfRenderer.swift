@@ -44,7 +44,8 @@ public struct ChronyConfRenderer: Sendable {
         }
         context["ntsServer"] = .list(s.nts.server.map { server -> [TemplateValue] in
             [.object(["certificate": .string(server.certificate), "key": .string(server.key),
-                      "ntsPort": .string(String(s.nts.port))])]
+                      "ntsPort": .string(String(s.nts.port)),
+                      "sharedKeys": .list(s.nts.serverKeys.map { [.string($0)] } ?? [])])]
         } ?? [])
         context["ntsTrustedCerts"] = .list(s.nts.trustedCerts.map { [.string($0)] } ?? [])
         if case .list(let path) = leapSeconds { context["leapSecondsList"] = .list([.string(path)]) }

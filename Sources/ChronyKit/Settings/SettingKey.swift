@@ -106,6 +106,9 @@ extension SettingKey {
     public static let ntsPort = SettingKey(
         "NTS_PORT", flag: "nts-port", default: "4460",
         help: "TCP port of NTS key establishment: served with NTS_SERVER_CERT, and asked of the sources when ENABLE_NTS is on.")
+    public static let ntsServerKeys = SettingKey(
+        "NTS_SERVER_KEYS", flag: "nts-server-keys", default: "off (chronyd makes and rotates its own)",
+        help: "A key schedule file (scripts/nts-key-schedule.sh) that every replica serving NTS shares: chronyd encrypts cookies with its current keys (ntsrotate 0) and chronyvisor rotates them at the schedule's times (chronyc rekey), so a client's cookies work on every replica. Needs NTS_SERVER_CERT.")
     public static let ntsTrustedCerts = SettingKey(
         "NTS_TRUSTED_CERTS", flag: "nts-trusted-certs", default: "the system's CAs only",
         help: "A PEM CA file, or a directory of them, that NTS sources are verified against besides the system's (chrony's ntstrustedcerts).")
@@ -119,14 +122,14 @@ extension SettingKey {
 
     /// Every setting the configuration of chrony reads, in the order documented.
     public static let chronySettings: [SettingKey] = [
-        .role, .servers, .enableNTS, .ntsServerCert, .ntsServerKey, .ntsPort, .ntsTrustedCerts, .allow, .port, .minPoll, .maxPoll, .minSources, .localStratum,
+        .role, .servers, .enableNTS, .ntsServerCert, .ntsServerKey, .ntsServerKeys, .ntsPort, .ntsTrustedCerts, .allow, .port, .minPoll, .maxPoll, .minSources, .localStratum,
         .clockControl, .noClientLog, .logLevel, .leapSmearMix, .leapSecondsList, .chronyConf, .runDirectory, .stateDirectory,
         .confDirectory, .templateDirectory, .chronydPath, .chronycPath,
     ]
 
     public static let chronyUser = SettingKey(
         "CHRONY_USER", flag: "user", default: "_chrony or chrony, whichever exists",
-        help: "The user chronyd drops root to (chronyd -u) and that owns the run and state directories. Used only when started as root.")
+        help: "Started as root: the user chronyd drops root to (chronyd -u) and that owns the run and state directories. Not root: chronyd runs as chronyvisor's own user (-U -u), which this may only name.")
     public static let stopGrace = SettingKey(
         "STOP_GRACE", flag: "stop-grace", default: "5s",
         help: "On SIGTERM/SIGINT/SIGQUIT (and a SIGHUP reload), how long chronyd gets to exit before it is killed (SIGKILL).")

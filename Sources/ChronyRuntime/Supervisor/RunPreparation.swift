@@ -4,8 +4,10 @@ public struct RunPlan: Sendable {
     public let chrony: ChronySettings
     public let supervision: SupervisionSettings
     public let health: HealthSettings
-    /// The user chronyd drops to (nil: not started as root).
-    public let account: ChronyAccount?
+    /// The user chronyd runs as: dropped to from root, or ours (`ChronyAccount.dropsRoot`).
+    public let account: ChronyAccount
+    /// Installs the shared NTS server keys (NTS_SERVER_KEYS), nil without them.
+    public let ntsKeys: NTSKeyInstaller?
     /// chronyc, on chronyd's command socket.
     public let chronyc: ChronycClient
     public let command: ChronydCommand
@@ -17,17 +19,22 @@ public struct RunPlan: Sendable {
     public let leapSecondsList: LeapSecondsListState
 
     /// Validates every input first — settings (chrony, supervision and health), the chrony
-    /// user, the NTS files (`NTSFileCheck`), the executables, an explicit LEAP_SECONDS_LIST
+    /// user, the NTS files (`NTSFileCheck`, the key schedule), the executables, an explicit LEAP_SECONDS_LIST
     /// (`LeapSecondsListFile.check`), chronyd's version (for `leapseclist`), the rendered chrony.conf (by chronyd's own parser,
     /// `chronyd -x -p`), the run and state directories (`RuntimeDirectories.check`) — and
     /// throws the first error (exit 78) with nothing written or started. Then writes
-    /// chrony.conf and prepares the run and state directories.
+    /// chrony.conf, prepares the run and state directories and installs the NTS server keys.
     public static func prepare(_ source: SettingsSource, environment: [String: String]) throws -> RunPlan {
         let chrony = try ChronySettings.resolve(source)
         let supervision = try SupervisionSettings.resolve(source)
         let health = try HealthSettings.resolve(source)
         let account = try ChronyAccount.resolve(configured: supervision.chronyUser)
+        try ClockControlCheck.check(chrony, account: account, source: source)
         try NTSFileCheck.check(chrony.nts, source: source, account: account)
+        let ntsKeys = chrony.nts.serverKeys.map {
+            NTSKeyInstaller(schedulePath: $0, stateDirectory: chrony.paths.stateDirectory, account: account, source: source)
+        }
+        let keySchedule = try ntsKeys?.load()
         let chronyd = try Executables.require(Executables.chronyd(chrony), key: .chronydPath, name: "chronyd", source: source)
         let chronyc = try Executables.require(Executables.chronyc(chrony), key: .chronycPath, name: "chronyc", source: source)
         let leapList = try LeapSecondsListFile.check(chrony, source: source)
@@ -38,8 +45,9 @@ public struct RunPlan: Sendable {
 
         try ConfigWriter.write(text, to: chrony.paths.configFile)
         try RuntimeDirectories.prepare(chrony.paths, owner: account, source: source)
-        let command = ChronydCommand.make(executable: chronyd, settings: chrony, user: account?.name, environment: environment)
-        return RunPlan(chrony: chrony, supervision: supervision, health: health, account: account,
+        if let ntsKeys, let keySchedule { try ntsKeys.install(keySchedule) }
+        let command = ChronydCommand.make(executable: chronyd, settings: chrony, account: account, environment: environment)
+        return RunPlan(chrony: chrony, supervision: supervision, health: health, account: account, ntsKeys: ntsKeys,
                        chronyc: ChronycClient(executable: chronyc, socket: chrony.paths.commandSocket, timeout: .seconds(5)),
                        command: command, source: source, chronyVersion: version, leapSecondsList: leapList)
     }
@@ -50,6 +58,7 @@ public struct RunPlan: Sendable {
     /// it; throws the error (nothing written) when anything is bad.
     public func reconfigure() throws {
         try NTSFileCheck.check(chrony.nts, source: source, account: account)
+        if let ntsKeys { try ntsKeys.install(try ntsKeys.load()) }
         let leapList = try LeapSecondsListFile.check(chrony, source: source)
         let text = try ConfigWriter.render(chrony, leapSeconds: LeapSecondsListFile.leapSecondsSource(leapList, version: chronyVersion))
         try ConfigWriter.checkWithChronyd(text, chronyd: command.executable)

@@ -19,6 +19,14 @@ import ChronyKit
 /// - an existing directory whose mode or owner must change is taken over only when it is
 ///   empty or holds nothing but what chronyd itself puts there (a fresh Docker volume, a
 ///   tmpfs, a previous run's directory); anything else is refused with exit 78.
+///
+/// Not root (`ChronyAccount.dropsRoot` false: chronyvisor is chronyd's user), nothing is
+/// given away and no capability is used: a directory chronyvisor creates or owns gets mode
+/// 0750 and its group set to the user's own (a setgid parent, such as a Kubernetes volume
+/// with `fsGroup`, would hand it another; chronyd checks uid and gid). One it does not own
+/// cannot be changed: the run directory is then refused (chronyd would disable its command
+/// socket), the state directory accepted when chronyvisor can write in it (the mount point
+/// of an emptyDir or tmpfs, root's with mode 0777 or 1777).
 public enum RuntimeDirectories {
     /// What chronyd itself leaves in its run and state directories (chrony 4.3–4.8): the
     /// command socket and pid file, the drift and RTC files, NTS keys and cookies
@@ -47,6 +55,10 @@ public enum RuntimeDirectories {
             if (info.st_mode & S_IFMT) == S_IFLNK { throw owned.refusal("a real directory, not a symbolic link") }
             guard (info.st_mode & S_IFMT) == S_IFDIR else { throw owned.refusal("a directory (it exists and is something else)") }
             guard needsChange(info, mode: owned.mode, owner: owner) else { continue }
+            if let owner, !owner.dropsRoot {
+                try checkUnowned(owned, info, owner: owner)
+                continue
+            }
             let fd = open(owned.path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
             guard fd >= 0 else { throw RunSetupError("cannot open \(owned.path): \(String(cString: strerror(errno)))") }
             defer { close(fd) }
@@ -136,12 +148,21 @@ public enum RuntimeDirectories {
             var info = stat()
             guard fstat(fd, &info) == 0 else { throw RunSetupError("cannot inspect \(owned.path): \(String(cString: strerror(errno)))") }
             guard needsChange(info, mode: owned.mode, owner: owner) else { return fd }
-            if !created { try refuseForeignEntries(owned, directory: fd) }
+            if let owner, !owner.dropsRoot {
+                try checkUnowned(owned, info, owner: owner)
+                if info.st_uid != owner.uid { return fd }
+            } else if !created {
+                try refuseForeignEntries(owned, directory: fd)
+            }
             guard info.st_mode & 0o7777 == owned.mode || fchmod(fd, owned.mode) == 0 else {
                 throw RunSetupError("cannot set the mode of \(owned.path): \(String(cString: strerror(errno)))")
             }
             if let owner, info.st_uid != owner.uid || info.st_gid != owner.gid {
                 guard fchown(fd, owner.uid, owner.gid) == 0 else {
+                    if !owner.dropsRoot {
+                        throw RunSetupError("cannot give \(owned.path) to group \(owner.gid), \(owner.name)'s own (chronyd requires it on its run directory): "
+                            + "run chronyvisor with that group as its group (Kubernetes: runAsGroup): \(String(cString: strerror(errno)))")
+                    }
                     throw RunSetupError("cannot give \(owned.path) to \(owner.name): \(String(cString: strerror(errno)))")
                 }
             }
@@ -149,6 +170,19 @@ public enum RuntimeDirectories {
         } catch {
             close(fd)
             throw error
+        }
+    }
+
+    /// Not root: a directory another user owns is refused when it is the run directory
+    /// (its mode and owner cannot be made what chronyd requires), and when it is the state
+    /// directory and `owner` cannot write in it.
+    static func checkUnowned(_ owned: OwnedDirectory, _ info: stat, owner: ChronyAccount) throws(SettingError) {
+        guard info.st_uid != owner.uid else { return }
+        if owned.key == .runDirectory {
+            throw owned.refusal("a directory \(owner.name) (uid \(owner.uid)), the user chronyvisor runs as, owns or can create: chronyd accepts its command socket only in a directory of its own user, mode 0770 or stricter (this one belongs to uid \(info.st_uid))")
+        }
+        guard access(owned.path, W_OK | X_OK) == 0 else {
+            throw owned.refusal("a directory \(owner.name) (uid \(owner.uid)), the user chronyvisor runs as, owns or can write in (this one belongs to uid \(info.st_uid), mode \(String(info.st_mode & 0o7777, radix: 8)))")
         }
     }
 
