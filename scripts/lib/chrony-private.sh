@@ -73,3 +73,12 @@ chrony_user_cleanup() {
   dpkg-query -W -f='${Status}' chrony 2>/dev/null | grep -q 'install ok installed' && return 0
   userdel _chrony 2>/dev/null && say "removed the system user _chrony it had created" || true
 }
+
+# For a test script run on its own: chronyd and chronyc from PATH when they are there
+# (scripts/test.sh puts the private copy first), else the private copy, put first on PATH.
+chrony_on_path() {
+  have chronyd && have chronyc && return 0
+  chrony_private_ensure
+  PATH=$(chrony_private_path):$PATH
+  export PATH
+}
