@@ -73,7 +73,7 @@ say "$dist/$tarname.tar.gz"
 
 # The Debian package, checked by lintian (errors fail the release; warnings are printed).
 deb=$(deb_build "$bin" "$work/man" "$work/completions" "$dist")
-lintian_out=$(lintian --no-tag-display-limit "$deb" 2>&1 || true)
+lintian_out=$(lintian --tag-display-limit 0 "$deb" 2>&1 || true)
 [ -z "$lintian_out" ] || printf '%s\n' "$lintian_out" | sed 's/^/  lintian: /' >&2
 if grep -q '^E: ' <<<"$lintian_out"; then die "lintian reports errors for $deb"; fi
 say "$deb (lintian: $(grep -c '^E: ' <<<"$lintian_out" || true) errors, $(grep -c '^W: ' <<<"$lintian_out" || true) warnings)"

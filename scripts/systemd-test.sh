@@ -38,6 +38,7 @@ SCRIPT_NAME=systemd-test
 . scripts/lib/engine.sh
 . scripts/lib/image.sh
 . scripts/lib/deb.sh
+. scripts/lib/packages.sh
 
 PROJECT=chronyvisor-systemd-test
 C=$PROJECT                                              # the container
@@ -185,6 +186,13 @@ release_manpages "$work/chronyvisor" "$work/man"
 release_completions "$work/chronyvisor" "$work/completions"
 deb=$(deb_build "$work/chronyvisor" "$work/man" "$work/completions" "$work")
 note "package: $(basename "$deb"), $(du -h "$deb" | cut -f1)"
+is_debian_family && is_root && packages_install release
+lintian_out=$(lintian --tag-display-limit 0 "$deb" 2>&1 || true)
+if have lintian && ! grep -q '^E: ' <<<"$lintian_out"; then
+  ok "lintian: no errors ($(grep -c '^W: ' <<<"$lintian_out" || true) warnings$(grep '^W: ' <<<"$lintian_out" | sed 's/^W: [^ ]* //' | cut -d' ' -f1 | sort -u | tr '\n' ' ' | sed 's/^\(.\)/: \1/;s/ $//'))"
+else
+  not_ok "lintian: $(grep '^E: ' <<<"$lintian_out" | tr '\n' '|')${lintian_out:+}$(have lintian || echo 'lintian is missing')"
+fi
 podman cp "$deb" "$C:/root/$(basename "$deb")"
 in_c sh -c "DEBIAN_FRONTEND=noninteractive apt-get install -y /root/$(basename "$deb")" > "$work/apt.log" 2>&1 \
   || die "apt-get install ./$(basename "$deb") failed: $(tail -20 "$work/apt.log")"

@@ -75,7 +75,8 @@ deb_build() {
   deb_default_file > "$root/etc/default/chronyvisor"
   local page
   for page in "$mandir"/*.1; do gzip -9n < "$page" > "$root/usr/share/man/man1/$(basename "$page").gz"; done
-  install -m 0644 "$compdir/chronyvisor.bash" "$root/usr/share/bash-completion/completions/chronyvisor"
+  # A completion is sourced, not run: no #! line (lintian: bash-completion-with-hashbang).
+  sed '1{/^#!/d}' "$compdir/chronyvisor.bash" > "$root/usr/share/bash-completion/completions/chronyvisor"
   install -m 0644 "$compdir/_chronyvisor" "$root/usr/share/zsh/vendor-completions/_chronyvisor"
   install -m 0644 "$compdir/chronyvisor.fish" "$root/usr/share/fish/vendor_completions.d/chronyvisor.fish"
   local doc="$root/usr/share/doc/chronyvisor"
@@ -165,9 +166,9 @@ deb_maintainer_scripts() {
 set -e
 if [ "$1" = configure ] && [ -d /run/systemd/system ]; then
   systemctl --system daemon-reload >/dev/null || true
-  # An upgrade of a running service: restart it on the new binary.
-  if [ -n "$2" ] && systemctl --quiet is-active chronyvisor.service; then
-    systemctl restart chronyvisor.service || true
+  # An upgrade of a running service: restart it on the new binary (a stopped one stays so).
+  if [ -n "$2" ]; then
+    deb-systemd-invoke try-restart chronyvisor.service >/dev/null || true
   fi
 fi
 POSTINST
@@ -175,7 +176,7 @@ POSTINST
 #!/bin/sh
 set -e
 if [ "$1" = remove ] && [ -d /run/systemd/system ]; then
-  systemctl stop chronyvisor.service >/dev/null 2>&1 || true
+  deb-systemd-invoke stop chronyvisor.service >/dev/null || true
 fi
 PRERM
   cat > "$dir/postrm" <<'POSTRM'
