@@ -210,7 +210,7 @@ if in_c grep -qx 'CLOCK_CONTROL=true' /etc/default/chronyvisor \
 else
   not_ok "the package's clock default: $(in_c grep CLOCK_CONTROL /etc/default/chronyvisor | tr '\n' ' '), drop-in $(in_c ls /lib/systemd/system/$UNIT.d 2>&1 | tr '\n' ' ')"
 fi
-if in_c sh -c 'man -P cat chronyvisor 2>/dev/null | grep -q "chronyvisor run" && man -w chronyvisor.run >/dev/null' \
+if in_c sh -c 'man -P cat chronyvisor 2>/dev/null | grep -q "chronyvisor.run(1)" && man -w chronyvisor.run >/dev/null' \
   && in_c test -s /usr/share/bash-completion/completions/chronyvisor; then
   ok "man chronyvisor works ($(in_c sh -c 'ls /usr/share/man/man1/chronyvisor*' | wc -l) pages), completions installed, $(in_c chronyvisor --version)"
 else

@@ -24,9 +24,10 @@ PACKAGES_BUILD=(git ca-certificates libc6-dev libstdc++-12-dev binutils pkg-conf
 PACKAGES_TEST=(libcap2 libedit2 libgnutls30 libnettle8 libseccomp2 ntpsec-ntpdate util-linux
   iproute2 procps python3 python3-prometheus-client python3-venv time openssl prometheus)
 # stand: a container engine for run.sh and the container tests when none is there
-# (scripts/lib/podman-install.sh says why each one).
+# (scripts/lib/podman-install.sh says why each one), and ntpsec-ntpdate for the
+# `ntpdate -q` that run.sh suggests to ask the gateway from the host.
 PACKAGES_STAND=(podman runc netavark aardvark-dns catatonit fuse-overlayfs uidmap slirp4netns
-  debootstrap iptables docker-compose)
+  debootstrap iptables docker-compose ntpsec-ntpdate)
 # docker: Debian's Docker engine, for the container test's Docker run (never run.sh's).
 PACKAGES_DOCKER=(docker.io docker-compose iptables)
 # release: scripts/release.sh (lintian checks the Debian package).
