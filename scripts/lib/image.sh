@@ -30,7 +30,7 @@ debian_security_mirror() {
 try_pull() {
   [ "$CHRONYVISOR_OFFLINE" = 1 ] && return 1
   say "pulling $1"
-  with_timeout "${CHRONYVISOR_PULL_TIMEOUT:-600}" "$ENGINE" pull -q "$1" >/dev/null 2>&1
+  with_progress "pulling $1" output_to /dev/null with_timeout "${CHRONYVISOR_PULL_TIMEOUT:-600}" "$ENGINE" pull -q "$1"
 }
 
 image_exists() { "$ENGINE" image inspect "$1" >/dev/null 2>&1; }
