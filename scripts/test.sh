@@ -79,6 +79,13 @@ chrony_user_ensure "$run_state"
 export PATH=$(chrony_private_path):$PATH
 say "the tests use $(command -v chronyd) and $(command -v chronyc)"
 
+# The docs: every relative link and repository path in README.md and docs/ resolves (a second).
+if [ "${CHRONYVISOR_SKIP_DOCS_CHECK:-0}" != 1 ]; then
+  docs_started=$SECONDS
+  scripts/check-docs.sh
+  echo "test.sh: check-docs.sh took $((SECONDS - docs_started)) s"
+fi
+
 # Templates built into the binary must match conf-templates/ (a test checks this too).
 swift build --build-tests
 swift test --skip-build "$@"
