@@ -19,7 +19,7 @@
 # (they stay: remove them with apt-get if you like) and removes the _chrony user if it made it.
 #
 # Usage: scripts/test.sh [extra swift test arguments]
-# Skip a stage with CHRONYVISOR_SKIP_<STAGE>=1: LEAN_CHECK, SCRIPT_HELP_TEST,
+# Skip a stage with CHRONYVISOR_SKIP_<STAGE>=1: LEAN_CHECK, SCRIPT_HELP_TEST, DOCS_CHECK,
 # PROMETHEUS_RULES_TEST, CONTAINER_TEST (DOCKER_TEST: Docker's run only), MONITORING_TEST,
 # K8S_TEST, NTS_TEST, SYSTEMD_TEST, CLEANROOM_TEST.
 set -euo pipefail
@@ -37,7 +37,7 @@ command -v swift >/dev/null 2>&1 || die "the Swift toolchain (6.1 or later) is n
 
 # The plan, before anything happens.
 stages=(swift-tests)
-for s in LEAN_CHECK:lean-check SCRIPT_HELP_TEST:script-help PROMETHEUS_RULES_TEST:prometheus-rules \
+for s in LEAN_CHECK:lean-check SCRIPT_HELP_TEST:script-help DOCS_CHECK:docs-check PROMETHEUS_RULES_TEST:prometheus-rules \
   CONTAINER_TEST:container-test MONITORING_TEST:monitoring K8S_TEST:kubernetes NTS_TEST:nts \
   SYSTEMD_TEST:systemd CLEANROOM_TEST:cleanroom; do
   v=CHRONYVISOR_SKIP_${s%%:*}
