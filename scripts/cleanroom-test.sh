@@ -14,8 +14,9 @@
 # Runs in its own mount namespace (unshare): every mount it makes (the toolchain, the package
 # store, /proc, /dev) goes when it ends, also on failure or interrupt; then the root file
 # system is removed. Reaches the Debian mirror only (and github.com when there is no package
-# store). Takes about 25 minutes on 2 loaded cores (debootstrap 7, packages 3, the release
-# build 15) and about 2.5 GB in /var/tmp while it runs.
+# store). Measured on 2 cores shared with several other builds (load average 17-25):
+# debootstrap 11 min, the packages 4 min, the release build over 50 min; on an idle 2-core
+# machine expect about 20-25 minutes. About 2.5 GB in /var/tmp while it runs.
 #
 # Usage: scripts/cleanroom-test.sh   (as root; scripts/test.sh runs it unless
 #        CHRONYVISOR_SKIP_CLEANROOM_TEST=1)
