@@ -140,7 +140,9 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
-RUN mkdir -p /out && cp "$(scripts/build-release.sh /src/.build)" /out/chronyvisor
+# The commit `chronyvisor --version` names (the build context has no .git).
+ARG REVISION=
+RUN mkdir -p /out && cp "$(CHRONYVISOR_COMMIT=${REVISION} scripts/build-release.sh /src/.build)" /out/chronyvisor
 
 # The default target: the binary from the build stage.
 FROM runtime-base

@@ -15,23 +15,30 @@ let package = Package(
         .executable(name: "chronyvisor-loadgen", targets: ["LoadGenerator"]),
         .executable(name: "chronyvisor-fuzz", targets: ["FuzzEntry"]),
     ],
+    // Every dependency pinned to one version, so that every clone builds the same code
+    // (Package.resolved cannot be the pin: the offline package store's commit ids are not the
+    // upstream ones). Their own dependencies resolve to the one version each the store holds.
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         // No traits: keeps JSON/YAML file providers (and full Foundation) out; we read env + flags.
-        .package(url: "https://github.com/apple/swift-configuration", from: "1.0.0", traits: []),
-        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
-        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
-        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.1.0"),
-        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-configuration", exact: "1.4.0", traits: []),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
     ],
     targets: [
         /// Pure logic: settings, config rendering, report parsing/formatting, health policy, NTP maths.
         .target(
             name: "ChronyKit",
             dependencies: [
+                "CBuildStamp",
                 .product(name: "Configuration", package: "swift-configuration"),
             ]
         ),
+        /// The commit a release binary was built from, stamped after the link
+        /// (scripts/build-release.sh).
+        .target(name: "CBuildStamp"),
         /// libsystemd's sd_notify: its header at build time (libsystemd-dev), the library
         /// itself bound at run time on first use (see Sources/CSystemd/shim.h).
         .systemLibrary(

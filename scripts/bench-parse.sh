@@ -2,6 +2,8 @@
 # Builds chronyvisor-parse-bench in release mode and prints the chronyc CSV parse throughput
 # (lines per second) of each report. Usage: scripts/bench-parse.sh [lines-per-report]
 set -euo pipefail
+# --help: the comment block above, and nothing else.
+case " $* " in *" -h "*|*" --help "*) awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"; exit 0 ;; esac
 cd "$(dirname "$0")/.."
 if ! command -v swift >/dev/null 2>&1 && [ -x /opt/swift/usr/bin/swift ]; then
   export PATH=/opt/swift/usr/bin:$PATH

@@ -18,6 +18,8 @@
 # cannot be had is reported as not measured). BENCH_ONLY=capacity runs only that section,
 # BENCH_CAPACITY=0 skips it. About 3 minutes plus 2-4 per engine.
 set -euo pipefail
+# --help: the comment block above, and nothing else.
+case " $* " in *" -h "*|*" --help "*) awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"; exit 0 ;; esac
 cd "$(dirname "$0")/.."
 if ! command -v swift >/dev/null 2>&1 && [ -x /opt/swift/usr/bin/swift ]; then
   export PATH=/opt/swift/usr/bin:$PATH

@@ -13,16 +13,36 @@
 #    of ours): 1.5 MB of symbol table that only ever served crash backtraces;
 #  - a position-dependent executable (-no-pie): no ~90,000 relative relocations at each
 #    start (about 1 ms).
-# Used by the Dockerfile, scripts/lib/image.sh and the benchmark.
+# The stripped binary is stamped with the commit it was built from (`chronyvisor --version`):
+# CHRONYVISOR_COMMIT when set (the Dockerfile's build stage has no .git), else git's HEAD,
+# with "-dirty" when tracked files have changes. The stamp is written into the finished
+# binary (objcopy), so the compile flags, and with them the build cache, stay the same
+# from one commit to the next.
+# Used by the Dockerfile, scripts/lib/image.sh, scripts/release.sh and the benchmark.
 # Usage: scripts/build-release.sh [SCRATCH_PATH] [EXTRA_PRODUCT ...]   (default .build-release)
 # Extra products (e.g. chronyvisor-parse-bench) are built with the same flags, unstripped,
 # next to the binary.
 set -euo pipefail
+case " $* " in *" -h "*|*" --help "*) awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"; exit 0 ;; esac
 cd "$(dirname "$0")/.."
+commit=${CHRONYVISOR_COMMIT:-}
+if [ -z "$commit" ] && command -v git >/dev/null 2>&1 && git rev-parse --git-dir >/dev/null 2>&1; then
+  commit=$(git rev-parse HEAD)
+  [ -z "$(git status --porcelain --untracked-files=no 2>/dev/null)" ] || commit+=-dirty
+fi
+if [ -n "$commit" ] && ! [[ $commit =~ ^[0-9a-f]{7,40}(-dirty)?$ ]]; then
+  echo "build-release.sh: invalid CHRONYVISOR_COMMIT=\"$commit\": expected a commit id (7 to 40 hex digits), optionally with -dirty" >&2
+  exit 78
+fi
 scratch=${1:-.build-release}
 shift || true
 swift=swift
 command -v swift >/dev/null 2>&1 || swift=/opt/swift/usr/bin/swift
+# The one system header the build needs (Sources/CSystemd); say so before a long build fails.
+if [ ! -f /usr/include/systemd/sd-daemon.h ] || ! command -v pkg-config >/dev/null 2>&1; then
+  echo "build-release.sh: systemd/sd-daemon.h or pkg-config is missing: run scripts/install-deps.sh build as root (Debian: apt-get install libsystemd-dev pkg-config)" >&2
+  exit 1
+fi
 clang=clang
 command -v clang >/dev/null 2>&1 || clang=/opt/swift/usr/bin/clang
 libstdcxx=$("$clang" -print-file-name=libstdc++.a)
@@ -42,5 +62,13 @@ done
 bin=$("$swift" build "${flags[@]}" --show-bin-path)
 mkdir -p "$scratch/stripped"
 strip -o "$scratch/stripped/chronyvisor" "$bin/chronyvisor"
+if [ -n "$commit" ]; then
+  # Sources/CBuildStamp: a 48-byte section, NUL-padded.
+  stamp=$(mktemp)
+  printf '%s' "$commit" > "$stamp"
+  truncate -s 48 "$stamp"
+  objcopy --update-section ".chronyvisor_commit=$stamp" "$scratch/stripped/chronyvisor"
+  rm -f "$stamp"
+fi
 case $scratch in /*) ;; *) scratch=$PWD/$scratch ;; esac
 printf '%s\n' "$scratch/stripped/chronyvisor"

@@ -21,6 +21,8 @@
 # Usage: scripts/capture-fixtures.sh [output-directory]   (CAPTURE_ONLY=nts or falseticker:
 # that file alone). Another Debian release's chrony: scripts/capture-fixtures-debian.sh.
 set -euo pipefail
+# --help: the comment block above, and nothing else.
+case " $* " in *" -h "*|*" --help "*) awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"; exit 0 ;; esac
 cd "$(dirname "$0")/.."
 SCRIPT_NAME=capture-fixtures.sh
 . scripts/lib/common.sh

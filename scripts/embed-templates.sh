@@ -3,6 +3,8 @@
 # so the binary carries the templates and works from any directory. A test fails when the
 # generated file and conf-templates/ differ: run this after editing a template.
 set -euo pipefail
+# --help: the comment block above, and nothing else.
+case " $* " in *" -h "*|*" --help "*) awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"; exit 0 ;; esac
 cd "$(dirname "$0")/.."
 out=Sources/ChronyKit/Config/BuiltinTemplates.swift
 {

@@ -16,6 +16,8 @@
 #   CHRONYVISOR_BIN   the chronyvisor binary for `config --check` (default .build/debug/chronyvisor,
 #                     built when missing)
 set -euo pipefail
+# --help: the comment block above, and nothing else.
+case " $* " in *" -h "*|*" --help "*) awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"; exit 0 ;; esac
 cd "$(dirname "$0")/.."
 SCRIPT_NAME=k8s-test
 . scripts/lib/common.sh
@@ -36,6 +38,10 @@ fail() { printf 'not ok - %s\n' "$*" >&2; say "FAILED after $(since "$started") 
 # ---- tools ---------------------------------------------------------------------------------
 t=$(now)
 is_debian_family && is_root && bash scripts/install-deps.sh
+# The policy test's `chronyvisor config --check` runs chronyd -p: Debian's, unpacked privately
+# when it is not installed.
+. scripts/lib/chrony-private.sh
+chrony_on_path
 mkdir -p "$TOOLS"
 if [ ! -x "$TOOLS/venv/bin/kubernetes-validate" ] \
   || [ "$("$TOOLS/venv/bin/python" -c 'import importlib.metadata as m; print(m.version("kubernetes-validate"))' 2>/dev/null)" != "$VALIDATE_VERSION" ]; then

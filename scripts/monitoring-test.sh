@@ -14,6 +14,8 @@
 # loop (by pid), netavark's firewall chains and ip_forward as they were.
 # Usage: scripts/monitoring-test.sh   (scripts/test.sh runs it; CHRONYVISOR_SKIP_MONITORING_TEST=1 skips it there)
 set -euo pipefail
+# --help: the comment block above, and nothing else.
+case " $* " in *" -h "*|*" --help "*) awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"; exit 0 ;; esac
 cd "$(dirname "$0")/.."
 SCRIPT_NAME=monitoring-test
 . scripts/lib/common.sh

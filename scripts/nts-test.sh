@@ -18,6 +18,8 @@
 # netavark's chains and ip_forward as they were, the host client (by pid), the CAs.
 # Usage: scripts/nts-test.sh   (scripts/test.sh runs it; CHRONYVISOR_SKIP_NTS_TEST=1 skips it there)
 set -euo pipefail
+# --help: the comment block above, and nothing else.
+case " $* " in *" -h "*|*" --help "*) awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"; exit 0 ;; esac
 cd "$(dirname "$0")/.."
 SCRIPT_NAME=nts-test
 . scripts/lib/common.sh
@@ -86,8 +88,9 @@ trap 'exit 130' INT TERM
 # ---- preparation ------------------------------------------------------------------------
 is_debian_family && is_root && bash scripts/install-deps.sh
 have openssl || die "openssl is needed; scripts/install-deps.sh installs it"
-chronyd=$(command -v chronyd || echo /usr/sbin/chronyd)
-[ -x "$chronyd" ] || die "chronyd is needed for the host client; scripts/install-deps.sh installs it"
+. scripts/lib/chrony-private.sh
+chrony_on_path   # the host client's chronyd: Debian's, unpacked privately when not installed
+chronyd=$(command -v chronyd) || die "chronyd is needed for the host client"
 engine_choose
 for c in ntp-reference "${RELAYS[@]}" chrony-impostor chrony-main ntp-user; do
   podman container exists "$c" && die "a container named $c exists already (a stand from scripts/run.sh?): remove it first (scripts/down.sh)"

@@ -14,10 +14,20 @@
 # never try a registry; CHRONYVISOR_WAIT (seconds to wait for health, default 300).
 # --monitoring (or CHRONYVISOR_MONITORING=1) adds the monitoring profile: a Prometheus
 # scraping every node, its UI on PROMETHEUS_HOST_ADDRESS:PROMETHEUS_HOST_PORT (127.0.0.1:9090).
+#
+# A first run on a fresh machine takes about 15-30 minutes and about 2 GB of disk: the
+# packages it installs (podman and the host build's libraries, from scripts/lib/packages.sh),
+# the base image (pulled, or made with debootstrap: 5-10 minutes), chronyvisor built on the
+# host when no Swift image can be pulled (10-20 minutes on 2 cores), the image. Later runs
+# reuse all of it: a minute or two. Long steps say how long they have taken so far.
+#
+# Usage: scripts/run.sh [--monitoring]   (as root on a fresh Debian-family machine, so that
+#        it can install what is missing; scripts/down.sh removes the stand)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SCRIPT_NAME=run.sh
 . scripts/lib/common.sh
+help_requested "$@" && { script_help "$0"; exit 0; }
 . scripts/lib/podman-install.sh
 . scripts/lib/engine.sh
 . scripts/lib/image.sh
@@ -30,9 +40,14 @@ MONITORING=${CHRONYVISOR_MONITORING:-0}
 for arg in "$@"; do
   case "$arg" in
     --monitoring) MONITORING=1 ;;
-    *) echo "usage: scripts/run.sh [--monitoring]" >&2; exit 64 ;;
+    *) usage_error "unknown argument $arg (usage: scripts/run.sh [--monitoring])" ;;
   esac
 done
+# The image on either engine means the long steps are done.
+if ! { have podman && podman image inspect "$IMAGE" >/dev/null 2>&1; } \
+  && ! { have docker && docker image inspect "$IMAGE" >/dev/null 2>&1; }; then
+  say "a first run: about 15-30 minutes and 2 GB of disk (packages, base image, host build, image; each long step reports its time), a minute or two from then on"
+fi
 
 PROJECT=${COMPOSE_PROJECT_NAME:-chronyvisor}
 upstream_per_relay

@@ -1,23 +1,27 @@
 #!/usr/bin/env bash
-# The real-systemd test: deploy/systemd/chronyvisor.service, unchanged, under systemd 252 as
-# PID 1 in an ordinary rootful podman container (`--systemd=always --network none`, no
-# --privileged, no added capability). The image is the stand's image (scripts/lib/image.sh)
-# plus Debian's systemd (Tests/Systemd/Containerfile); the upstream is a second chronyd
-# inside (-x, local stratum 1 on 127.0.0.1:11123, its own unit ntp-reference.service).
-# The install steps of docs/guide/systemd.md are run as written: the binary copied
-# out of the image on the host, then the install block inside the container (its one
-# interactive step, `editor /etc/default/chronyvisor`, writes the test's settings).
+# The real-systemd test: the Debian package (scripts/lib/deb.sh, as scripts/release.sh builds
+# it) installed with `apt-get install ./chronyvisor_VERSION_ARCH.deb` and run under systemd
+# 252 as PID 1 in an ordinary rootful podman container (`--systemd=always --network none`, no
+# --privileged, no added capability). The image is the stand's image plus Debian's systemd
+# and man-db (Tests/Systemd/Containerfile); the package is built from the image's binary; the
+# upstream is a second chronyd inside (-x, local stratum 1 on 127.0.0.1:11123, its own unit
+# ntp-reference.service).
 #
-# Checks: `systemd-analyze verify` is clean and `systemd-analyze security` exposure <= 3.0
-# (printed); the unit stays activating until READY=1 (health says not ready meanwhile) and
-# a start whose READY=1 cannot come times out; chronyd never sees NOTIFY_SOCKET/WATCHDOG_*;
-# the capability bounding set is the unit's and chronyd has no CAP_SYS_TIME; StatusText
-# follows the state when the upstream stops and returns; `systemctl reload` (SIGHUP) more
-# often than RESTART_MAX keeps the service up and never counts as a failure; `kill -STOP` of
-# the supervisor -> the watchdog kills and restarts it; a frozen chronyd (`kill -STOP`) is
-# replaced; giving up after the restart budget is a failure that Restart=on-failure undoes;
-# `systemctl stop` ends with status 0, no chronyd left, within TimeoutStopSec; every journal
-# line of the unit's processes is chronyvisor's own log format.
+# Checks: the package installs the unit disabled and inactive, its default is clock control
+# (CLOCK_CONTROL=true, a conffile, the clock drop-in), `man chronyvisor` works; then, SAFETY
+# first, CLOCK_CONTROL=false is set before the first start and chronyd must run with -x;
+# `systemd-analyze verify` is clean and `systemd-analyze security` exposure <= 3.2 (printed);
+# the unit stays activating until READY=1 (health says not ready meanwhile) and a start whose
+# READY=1 cannot come times out; chronyd never sees NOTIFY_SOCKET/WATCHDOG_*; the capability
+# bounding set is the unit's plus the drop-in's SYS_TIME, and chronyd has no CAP_SYS_TIME;
+# StatusText follows the state when the upstream stops and returns; `systemctl reload`
+# (SIGHUP) more often than RESTART_MAX keeps the service up and never counts as a failure;
+# `kill -STOP` of the supervisor -> the watchdog kills and restarts it; a frozen chronyd
+# (`kill -STOP`) is replaced; giving up after the restart budget is a failure that
+# Restart=on-failure undoes; an upgrade (the package installed again) restarts the running
+# service on the new binary; `systemctl stop` ends with status 0, no chronyd left, within
+# TimeoutStopSec; every journal line of the unit's processes is chronyvisor's own log format;
+# `apt-get remove` leaves the settings file and `apt-get purge` removes it.
 # A failed check is reported and the test goes on (after putting the service back), so one
 # run shows every failure; the exit status is 1 when any check failed.
 #
@@ -25,12 +29,16 @@
 # it), and what netavark changed on the host during the image builds.
 # Usage: scripts/systemd-test.sh   (scripts/test.sh runs it; CHRONYVISOR_SKIP_SYSTEMD_TEST=1 skips it there)
 set -euo pipefail
+# --help: the comment block above, and nothing else.
+case " $* " in *" -h "*|*" --help "*) awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"; exit 0 ;; esac
 cd "$(dirname "$0")/.."
 SCRIPT_NAME=systemd-test
 . scripts/lib/common.sh
 . scripts/lib/podman-install.sh
 . scripts/lib/engine.sh
 . scripts/lib/image.sh
+. scripts/lib/deb.sh
+. scripts/lib/packages.sh
 
 PROJECT=chronyvisor-systemd-test
 C=$PROJECT                                              # the container
@@ -177,37 +185,56 @@ wait_for "$LIMIT" booted || die "systemd in $C did not finish booting: $(in_c sy
   || note "systemd is degraded: $(in_c systemctl --failed --no-legend --no-pager | tr '\n' ' ')"
 ok "systemd boots as PID 1 in podman without --privileged or added capabilities ($(in_c systemctl --version | head -1), chrony $(in_c chronyc --version | awk '{ print $4 }'))"
 
-# ---- the guide's install steps, as written ---------------------------------------------
-# A fenced block of the systemd guide, by the marker comment before it (README.md's quick
-# start repeats two of them; scripts/check-docs.sh keeps those the same).
-guide_block() {
-  awk -v m="<!-- systemd-install:$1 -->" '
-    $0 == m { found = 1; next }
-    found && /^```/ { if (inside) exit; inside = 1; next }
-    found && inside { print }' docs/guide/systemd.md
-}
-binary_block=$(guide_block binary-from-image)
-install_block=$(guide_block install)
-[ -n "$binary_block" ] && [ -n "$install_block" ] || die "docs/guide/systemd.md lacks the install blocks (<!-- systemd-install:... --> markers)"
+# ---- the Debian package, installed as a user installs it ---------------------------------
+# Built here as scripts/release.sh builds it (scripts/lib/deb.sh), from the binary in the
+# stand's image, with man pages and completions generated from that binary.
+id=$(podman create "$IMAGE") && podman cp "$id:/usr/local/bin/chronyvisor" "$work/chronyvisor" && podman rm "$id" >/dev/null \
+  || die "copying the binary out of $IMAGE failed"
+export CHRONYVISOR_MAINTAINER=${CHRONYVISOR_MAINTAINER:-chronyvisor systemd test <systemd-test@localhost>}
+release_manpages "$work/chronyvisor" "$work/man"
+release_completions "$work/chronyvisor" "$work/completions"
+deb=$(deb_build "$work/chronyvisor" "$work/man" "$work/completions" "$work")
+note "package: $(basename "$deb"), $(du -h "$deb" | cut -f1)"
+is_debian_family && is_root && packages_install release
+lintian_out=$(lintian --tag-display-limit 0 "$deb" 2>&1 || true)
+if have lintian && ! grep -q '^E: ' <<<"$lintian_out"; then
+  ok "lintian: no errors ($(grep -c '^W: ' <<<"$lintian_out" || true) warnings$(grep '^W: ' <<<"$lintian_out" | sed 's/^W: [^ ]* //' | cut -d' ' -f1 | sort -u | tr '\n' ' ' | sed 's/^\(.\)/: \1/;s/ $//'))"
+else
+  not_ok "lintian: $(grep '^E: ' <<<"$lintian_out" | tr '\n' '|')${lintian_out:+}$(have lintian || echo 'lintian is missing')"
+fi
+podman cp "$deb" "$C:/root/$(basename "$deb")"
+in_c sh -c "DEBIAN_FRONTEND=noninteractive apt-get install -y /root/$(basename "$deb")" > "$work/apt.log" 2>&1 \
+  || die "apt-get install ./$(basename "$deb") failed: $(tail -20 "$work/apt.log")"
+enabled=$(in_c systemctl is-enabled "$UNIT" 2>/dev/null || true)
+active=$(prop ActiveState)
+if [ "$enabled" = disabled ] && [ "$active" = inactive ]; then
+  ok "apt-get install ./$(basename "$deb") installs the unit disabled and inactive (starts and enables nothing)"
+else
+  not_ok "after the package's install the unit is $enabled and $active (expected disabled and inactive)"
+fi
+if in_c grep -qx 'CLOCK_CONTROL=true' /etc/default/chronyvisor \
+  && in_c test -f /lib/systemd/system/$UNIT.d/clock-control.conf \
+  && in_c dpkg-query -W -f='${Conffiles}' chronyvisor | grep -q '/etc/default/chronyvisor'; then
+  ok "the package's default is clock control: CLOCK_CONTROL=true in /etc/default/chronyvisor (a conffile) and the clock-control drop-in"
+else
+  not_ok "the package's clock default: $(in_c grep CLOCK_CONTROL /etc/default/chronyvisor | tr '\n' ' '), drop-in $(in_c ls /lib/systemd/system/$UNIT.d 2>&1 | tr '\n' ' ')"
+fi
+if in_c sh -c 'man -P cat chronyvisor 2>/dev/null | grep -q "chronyvisor.run(1)" && man -w chronyvisor.run >/dev/null' \
+  && in_c test -s /usr/share/bash-completion/completions/chronyvisor; then
+  ok "man chronyvisor works ($(in_c sh -c 'ls /usr/share/man/man1/chronyvisor*' | wc -l) pages), completions installed, $(in_c chronyvisor --version)"
+else
+  not_ok "man chronyvisor: $(in_c man -P cat chronyvisor 2>&1 | head -3 | tr '\n' ' ')"
+fi
 
-# The binary, copied out of the image on the host (the guide says docker; podman here).
-(cd "$work" && docker() { podman "$@"; } && eval "${binary_block//localhost\/chronyvisor:latest/$IMAGE}") \
-  || die "the guide's binary-from-image steps failed"
-[ -x "$work/chronyvisor" ] || die "the guide's binary-from-image steps left no ./chronyvisor"
-# The source tree's deploy/ and the binary, where the install block expects them (its cwd).
-in_c mkdir -p /root/chronyvisor
-podman cp deploy "$C:/root/chronyvisor/deploy"
-podman cp "$work/chronyvisor" "$C:/root/chronyvisor/chronyvisor"
-
+# SAFETY: no chronyd here may ever run without -x. The package's default (clock control) is
+# turned off before the service's first start; the container has no CAP_SYS_TIME either.
 # The upstream is stopped first: READY=1 cannot come until it is started again.
+in_c sed -i 's/^CLOCK_CONTROL=true$/CLOCK_CONTROL=false/' /etc/default/chronyvisor
+in_c grep -qx 'CLOCK_CONTROL=false' /etc/default/chronyvisor || die "could not turn clock control off in /etc/default/chronyvisor"
+printf '%s\n' "$SETTINGS" | in_c sh -c 'cat >> /etc/default/chronyvisor'
 in_c systemctl stop ntp-reference.service
 install_started=$(container_now)
-printf '%s\n' "$SETTINGS" > "$work/settings"
-podman cp "$work/settings" "$C:/root/chronyvisor/test-settings"
-podman exec -w /root/chronyvisor "$C" bash -c '
-  set -euo pipefail
-  editor() { cp /root/chronyvisor/test-settings "$1"; }   # the interactive step
-  '"$install_block" > "$work/install.log" 2>&1 &
+in_c systemctl enable --now "$UNIT" > "$work/install.log" 2>&1 &
 install_pid=$!
 
 # ---- active only after READY=1 ----------------------------------------------------------
@@ -232,9 +259,9 @@ fi
 in_c systemctl start ntp-reference.service
 install_rc=0; wait "$install_pid" || install_rc=$?
 if [ "$install_rc" = 0 ] && is_active; then
-  ok "the systemd guide's install steps work as written ($(wc -l <<<"$install_block") lines; systemctl enable --now returned once active)"
+  ok "systemctl enable --now $UNIT returned once active"
 else
-  not_ok "the systemd guide's install steps failed (exit $install_rc): $(tail -20 "$work/install.log")"
+  not_ok "systemctl enable --now $UNIT failed (exit $install_rc): $(tail -20 "$work/install.log")"
   recover
 fi
 if wait_for "$LIMIT" active_and_ready; then
@@ -245,17 +272,23 @@ else
   not_ok "not active and healthy after the upstream came: $(prop ActiveState) \"$(status_text)\" health: $(in_c chronyvisor health 2>&1 || true)"
   recover
 fi
-if in_c cmp -s /root/chronyvisor/deploy/systemd/chronyvisor.service /etc/systemd/system/$UNIT \
-  && cmp -s deploy/systemd/chronyvisor.service <(in_c cat /etc/systemd/system/$UNIT); then
-  ok "the unit running is deploy/systemd/chronyvisor.service, unchanged"
+if cmp -s <(sed 's|/usr/local/bin/chronyvisor|/usr/bin/chronyvisor|g' deploy/systemd/chronyvisor.service) <(in_c cat /lib/systemd/system/$UNIT) \
+  && [ "$(prop FragmentPath)" = /lib/systemd/system/$UNIT ]; then
+  ok "the unit running is deploy/systemd/chronyvisor.service, changed only in ExecStart's path (/usr/bin)"
 else
-  not_ok "the installed unit differs from deploy/systemd/chronyvisor.service"
+  not_ok "the installed unit differs from deploy/systemd/chronyvisor.service (FragmentPath $(prop FragmentPath))"
+fi
+chronyd_cmd=$(in_c sh -c 'tr "\0" " " < /proc/$1/cmdline' sh "$(chronyd_pid || echo 0)" 2>/dev/null || true)
+if grep -q -- ' -x ' <<<" $chronyd_cmd "; then
+  ok "chronyd runs with -x (CLOCK_CONTROL=false): $chronyd_cmd"
+else
+  not_ok "chronyd's command line lacks -x: '$chronyd_cmd'"
 fi
 note "systemctl status $UNIT:"
 in_c systemctl status --no-pager --lines=0 "$UNIT" | sed 's/^/#   /' || true
 
 # ---- verify and security ---------------------------------------------------------------
-verify_out=$(in_c systemd-analyze verify /etc/systemd/system/$UNIT 2>&1) && verify_rc=0 || verify_rc=$?
+verify_out=$(in_c systemd-analyze verify /lib/systemd/system/$UNIT 2>&1) && verify_rc=0 || verify_rc=$?
 if [ "$verify_rc" = 0 ] && [ -z "$verify_out" ]; then
   ok "systemd-analyze verify $UNIT: clean"
 else
@@ -264,10 +297,12 @@ fi
 exposure_line=$(in_c systemd-analyze security --no-pager "$UNIT" 2>&1 | grep 'Overall exposure level' || true)
 exposure=$(sed -n 's/.*: \([0-9.]*\) .*/\1/p' <<<"$exposure_line")
 printf 'systemd-test: %s\n' "${exposure_line:-no exposure level printed}" | sed 's/ *$//'
-if [ -n "$exposure" ] && awk -v e="$exposure" 'BEGIN { exit !(e <= 3.0) }'; then
-  ok "systemd-analyze security: exposure $exposure <= 3.0"
+# 2.6 for the unit alone; the package's clock-control drop-in (CAP_SYS_TIME, ProtectClock=no)
+# adds about half a point.
+if [ -n "$exposure" ] && awk -v e="$exposure" 'BEGIN { exit !(e <= 3.2) }'; then
+  ok "systemd-analyze security: exposure $exposure <= 3.2 (with the clock-control drop-in)"
 else
-  not_ok "systemd-analyze security: exposure '${exposure:-?}' is not <= 3.0 ($exposure_line)"
+  not_ok "systemd-analyze security: exposure '${exposure:-?}' is not <= 3.2 ($exposure_line)"
 fi
 
 # ---- what chronyd sees: environment and capabilities ------------------------------------
@@ -281,13 +316,15 @@ if [ -n "$cpid" ]; then
   else
     not_ok "notify variables: supervisor has [$(grep -E '^(NOTIFY|WATCHDOG)' <<<"$main_env" | tr '\n' ' ')], chronyd has [$leaked]"
   fi
-  # CAP_CHOWN 0, DAC_OVERRIDE 1, FOWNER 3, KILL 5, SETGID 6, SETUID 7, NET_BIND_SERVICE 10.
+  # CAP_CHOWN 0, DAC_OVERRIDE 1, FOWNER 3, KILL 5, SETGID 6, SETUID 7, NET_BIND_SERVICE 10,
+  # and SYS_TIME 25 from the package's clock-control drop-in. With CLOCK_CONTROL=false chronyd
+  # (-x) must not hold SYS_TIME.
   capbnd=$(in_c awk '/^CapBnd:/ { print $2 }' "/proc/$main/status")
   chronyd_eff=$(in_c awk '/^CapEff:/ { print $2 }' "/proc/$cpid/status")
-  if [ "$capbnd" = 00000000000004eb ] && [ $(( 0x$chronyd_eff & (1 << 25) )) = 0 ]; then
-    ok "capability bounding set exactly CHOWN DAC_OVERRIDE FOWNER KILL SETGID SETUID NET_BIND_SERVICE (CapBnd $capbnd); chronyd's CapEff $chronyd_eff has no SYS_TIME"
+  if [ "$capbnd" = 00000000020004eb ] && [ $(( 0x$chronyd_eff & (1 << 25) )) = 0 ]; then
+    ok "capability bounding set exactly CHOWN DAC_OVERRIDE FOWNER KILL SETGID SETUID NET_BIND_SERVICE SYS_TIME (CapBnd $capbnd: the unit and the clock drop-in); chronyd's CapEff $chronyd_eff has no SYS_TIME"
   else
-    not_ok "capabilities: supervisor CapBnd $capbnd (expected 00000000000004eb), chronyd CapEff $chronyd_eff"
+    not_ok "capabilities: supervisor CapBnd $capbnd (expected 00000000020004eb), chronyd CapEff $chronyd_eff"
   fi
 else
   not_ok "no chronyd under the supervisor (pid $main) to inspect"
@@ -421,6 +458,17 @@ in_c systemctl reset-failed "$UNIT" >/dev/null 2>&1 || true
 in_c systemctl start "$UNIT" || true
 wait_for "$LIMIT" healthy_and_synced || { not_ok "the service did not start again after the timeout check: $(status_text)"; recover; }
 
+# ---- an upgrade: the package installed again restarts the running service ----------------
+main=$(prop MainPID)
+if in_c sh -c "DEBIAN_FRONTEND=noninteractive apt-get install -y --reinstall /root/$(basename "$deb")" > "$work/apt.log" 2>&1 \
+  && wait_for "$LIMIT" healthy_and_synced && [ "$(prop MainPID)" != "$main" ] \
+  && in_c grep -qx 'CLOCK_CONTROL=false' /etc/default/chronyvisor; then
+  ok "an upgrade (apt-get install --reinstall) restarted the running service (pid $main -> $(prop MainPID)), synchronised, the edited /etc/default/chronyvisor kept"
+else
+  not_ok "upgrade: $(tail -5 "$work/apt.log" | tr '\n' ' '), pid $main -> $(prop MainPID), $(prop ActiveState) \"$(status_text)\""
+  recover
+fi
+
 # ---- systemctl stop ---------------------------------------------------------------------
 stop_limit=$(( $(prop TimeoutStopUSec | sed -n 's/^\([0-9]*\)s$/\1/p') + 0 ))
 since_stop=$(container_now); t=$(now)
@@ -458,4 +506,16 @@ if [ "$total" -gt 0 ] && [ "$from_chronyd" -gt 0 ] && [ -z "$foreign" ]; then
   ok "the journal of $UNIT: $total lines, all in chronyvisor's log format ($from_chronyd of them chronyd's, forwarded)"
 else
   not_ok "the journal of $UNIT: $total lines, $from_chronyd from chronyd, $(grep -c . <<<"$foreign") foreign: $(head -5 <<<"$foreign" | tr '\n' '|')"
+fi
+
+# ---- uninstall: remove keeps the settings, purge removes them --------------------------
+in_c systemctl start "$UNIT" >/dev/null 2>&1 || true
+if in_c sh -c 'DEBIAN_FRONTEND=noninteractive apt-get remove -y chronyvisor' > "$work/apt.log" 2>&1 \
+  && ! in_c test -e /usr/bin/chronyvisor && ! in_c test -e /lib/systemd/system/$UNIT \
+  && in_c test -f /etc/default/chronyvisor && no_supervised_chronyd \
+  && in_c sh -c 'DEBIAN_FRONTEND=noninteractive apt-get purge -y chronyvisor' >> "$work/apt.log" 2>&1 \
+  && ! in_c test -e /etc/default/chronyvisor; then
+  ok "apt-get remove stopped the service and removed binary and unit, kept /etc/default/chronyvisor; apt-get purge removed it"
+else
+  not_ok "uninstall: $(tail -5 "$work/apt.log" | tr '\n' ' '); left: $(in_c sh -c 'ls /usr/bin/chronyvisor /lib/systemd/system/chronyvisor.service /etc/default/chronyvisor 2>/dev/null' | tr '\n' ' '), chronyds: $(supervised_chronyds | tr '\n' ' ')"
 fi

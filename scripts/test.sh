@@ -1,17 +1,83 @@
 #!/usr/bin/env bash
-# Runs every chronyvisor test: installs what the tests need when it is missing, builds, runs
-# the Swift tests (unit tests and integration tests against real chronyd/chronyc on
-# loopback, always with -x), then the container test of the stand when a container engine
-# can be had. Usage: scripts/test.sh [extra swift test arguments]
+# Runs every chronyvisor test: the Swift tests (unit tests and integration tests against real
+# chronyd/chronyc on loopback, always with -x), the lean-binary check, the scripts' --help,
+# the alert rules, the stand's container test on podman and Docker, monitoring, Kubernetes,
+# NTS, the systemd unit from the Debian package under a real systemd, and the fresh-machine
+# clean room.
+#
+# Needs root on a Debian-family machine (it installs missing packages from the one list in
+# scripts/lib/packages.sh; the tests bind port 123 and drop chronyd to _chrony; the
+# container tests run rootful podman and dockerd). Reaches only the Debian mirror (packages,
+# debootstrap) and PyPI (the Kubernetes schema validator); every NTP packet stays on this
+# machine (loopback, container networks it creates). About 25 minutes on a warm 2-core
+# machine, 60-70 on a cold one (the clean room alone about 25).
+#
+# It leaves the host as it found it, as far as it can: chrony is unpacked privately for the
+# tests (scripts/lib/chrony-private.sh), never installed, so the host keeps its time client;
+# packages are installed with no service started, and every service link an install added
+# under /etc/systemd/system is removed again; at the end it lists the packages it installed
+# (they stay: remove them with apt-get if you like) and removes the _chrony user if it made it.
+#
+# Usage: scripts/test.sh [extra swift test arguments]
+# Skip a stage with CHRONYVISOR_SKIP_<STAGE>=1: LEAN_CHECK, SCRIPT_HELP_TEST, DOCS_CHECK,
+# PROMETHEUS_RULES_TEST, CONTAINER_TEST (DOCKER_TEST: Docker's run only), MONITORING_TEST,
+# K8S_TEST, NTS_TEST, SYSTEMD_TEST, CLEANROOM_TEST.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+SCRIPT_NAME=test.sh
+. scripts/lib/common.sh
+help_requested "$@" && { script_help "$0"; exit 0; }
+. scripts/lib/packages.sh
+. scripts/lib/chrony-private.sh
 
 if ! command -v swift >/dev/null 2>&1 && [ -x /opt/swift/usr/bin/swift ]; then
   export PATH=/opt/swift/usr/bin:$PATH
 fi
-command -v swift >/dev/null 2>&1 || { echo "test.sh: the Swift toolchain (6.1 or later) is needed: https://swift.org/install" >&2; exit 1; }
+command -v swift >/dev/null 2>&1 || die "the Swift toolchain (6.1 or later) is needed: https://swift.org/install"
 
-bash scripts/install-deps.sh
+# The plan, before anything happens.
+stages=(swift-tests)
+for s in LEAN_CHECK:lean-check SCRIPT_HELP_TEST:script-help DOCS_CHECK:docs-check PROMETHEUS_RULES_TEST:prometheus-rules \
+  CONTAINER_TEST:container-test MONITORING_TEST:monitoring K8S_TEST:kubernetes NTS_TEST:nts \
+  SYSTEMD_TEST:systemd CLEANROOM_TEST:cleanroom; do
+  v=CHRONYVISOR_SKIP_${s%%:*}
+  [ "${!v:-0}" = 1 ] || stages+=("${s#*:}")
+done
+say "plan: ${stages[*]} (CHRONYVISOR_SKIP_<STAGE>=1 skips one: scripts/test.sh --help)"
+say "needs root; reaches the Debian mirror and PyPI only; NTP stays on this machine; about 25 min warm, 60-70 min cold"
+is_root || say "warning: not root: package installs, the integration tests that bind port 123 or drop to _chrony, and the container tests will fail or skip"
+
+# What this run changes on the host, to undo or report at its end.
+run_state=$(mktemp -d /tmp/chronyvisor-test.XXXXXX)
+dpkg-query -W -f='${Package}\n' 2>/dev/null | sort > "$run_state/packages-before" || true
+service_links > "$run_state/links-before"
+test_started=$(now)
+finish() {
+  local rc=$?
+  chrony_user_cleanup "$run_state"
+  local link
+  while IFS= read -r link; do
+    [ -n "$link" ] && rm -f "$link" && say "removed the service link $link that this run's installs left"
+  done < <(comm -13 "$run_state/links-before" <(service_links))
+  local installed
+  installed=$(comm -13 "$run_state/packages-before" <(dpkg-query -W -f='${Package}\n' 2>/dev/null | sort) | tr '\n' ' ')
+  if [ -n "$installed" ]; then
+    say "installed by this run (kept, no service enabled or started): $installed"
+  else
+    say "installed no package"
+  fi
+  rm -rf "$run_state"
+  say "$([ "$rc" = 0 ] && echo passed || echo FAILED) after $(since "$test_started") s"
+  exit "$rc"
+}
+trap finish EXIT
+
+bash scripts/install-deps.sh build test
+# chronyd and chronyc for the tests, first on PATH: Debian's, unpacked, not installed.
+chrony_private_ensure
+chrony_user_ensure "$run_state"
+export PATH=$(chrony_private_path):$PATH
+say "the tests use $(command -v chronyd) and $(command -v chronyc)"
 
 # The docs: every relative link and repository path in README.md and docs/ resolves (a second).
 if [ "${CHRONYVISOR_SKIP_DOCS_CHECK:-0}" != 1 ]; then
@@ -44,6 +110,13 @@ if [ "${CHRONYVISOR_SKIP_FUZZ:-0}" != 1 ]; then
   fuzz_started=$SECONDS
   scripts/fuzz.sh all "${CHRONYVISOR_FUZZ_SECONDS:-20}"
   echo "test.sh: fuzz.sh took $((SECONDS - fuzz_started)) s"
+fi
+
+# Every script answers --help without side effects (seconds).
+if [ "${CHRONYVISOR_SKIP_SCRIPT_HELP_TEST:-0}" != 1 ]; then
+  help_started=$SECONDS
+  scripts/script-help-test.sh
+  echo "test.sh: script-help-test.sh took $((SECONDS - help_started)) s"
 fi
 
 # The alert rules' unit tests, the Prometheus config and the dashboard (seconds, no engine).
@@ -126,4 +199,11 @@ if [ -x scripts/systemd-test.sh ] && [ "${CHRONYVISOR_SKIP_SYSTEMD_TEST:-0}" != 
   systemd_test_started=$(date +%s)
   scripts/systemd-test.sh
   echo "test.sh: systemd test took $(( $(date +%s) - systemd_test_started )) s"
+fi
+
+# The fresh-machine path in a clean Debian root file system (about 25 minutes).
+if [ "${CHRONYVISOR_SKIP_CLEANROOM_TEST:-0}" != 1 ]; then
+  cleanroom_started=$(date +%s)
+  scripts/cleanroom-test.sh
+  echo "test.sh: cleanroom-test.sh took $(( $(date +%s) - cleanroom_started )) s"
 fi

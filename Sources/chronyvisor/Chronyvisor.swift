@@ -12,7 +12,7 @@ struct Chronyvisor: AsyncParsableCommand {
             (the flag wins). Run `chronyvisor help <subcommand>` for the settings a \
             subcommand reads.
             """,
-        version: ChronyvisorVersion.current,
+        version: ChronyvisorVersion.line,
         subcommands: [
             RunCommand.self,
             HealthCommand.self,

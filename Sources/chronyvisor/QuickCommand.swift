@@ -22,7 +22,7 @@ enum QuickCommand: Equatable {
     func run() -> Int32 {
         switch self {
         case .version:
-            print(ChronyvisorVersion.current)
+            print(ChronyvisorVersion.line)
             return 0
         case .health(let live):
             do {

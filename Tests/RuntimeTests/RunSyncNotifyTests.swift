@@ -34,7 +34,7 @@ import Testing
         // The command socket answers (the run directory is owned by chronyd's user, 0750).
         var info = stat()
         #expect(stat(run.runDirectory, &info) == 0 && info.st_mode & 0o777 == 0o750)
-        let chronyc = try CapturedRun.run("/usr/bin/chronyc", arguments: ["-h", run.runDirectory + "/chronyd.sock", "-c", "tracking"],
+        let chronyc = try CapturedRun.run(Executables.find("chronyc", fallbacks: ["/usr/bin/chronyc"]) ?? "/usr/bin/chronyc", arguments: ["-h", run.runDirectory + "/chronyd.sock", "-c", "tracking"],
                                           timeout: .seconds(5))
         #expect(chronyc.status == .exited(0) && chronyc.stdout.hasSuffix(",Normal\n"))
 

@@ -12,6 +12,8 @@
 # daemon is never restarted). The host is left as found: containers, network, the dockerd
 # this script started (by pid), firewall chains, docker0, ip_forward.
 set -euo pipefail
+# --help: the comment block above, and nothing else.
+case " $* " in *" -h "*|*" --help "*) awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"; exit 0 ;; esac
 cd "$(dirname "$0")/../.."
 SCRIPT_NAME=capacity-stand
 . scripts/lib/common.sh

@@ -9,6 +9,8 @@
 # Usage: scripts/bench/deps.sh [RUNS]     (RUNS: timed runs per program, default 30)
 # Prints a markdown table on stdout; progress on stderr.
 set -euo pipefail
+# --help: the comment block above, and nothing else.
+case " $* " in *" -h "*|*" --help "*) awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"; exit 0 ;; esac
 cd "$(dirname "$0")/../.."
 root=$PWD
 runs=${1:-30}

@@ -5,26 +5,12 @@
 # back); scripts/container-test.sh does, for the test, and stops it at its end.
 
 # Installs docker.io (dockerd, containerd, runc, a 20.10 CLI at /usr/bin/docker) and
-# docker-compose when missing (Debian family, root). Nothing is started: the package would
-# start dockerd through invoke-rc.d, so a policy-rc.d forbids it for the install when the
-# machine has none.
+# docker-compose when missing (Debian family, root): the `docker` group of
+# scripts/lib/packages.sh. Nothing is started or enabled (the package would start dockerd
+# through invoke-rc.d and enable docker.service, docker.socket and containerd.service).
 docker_install() {
-  local p missing=()
-  for p in docker.io docker-compose iptables; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-  done
-  [ ${#missing[@]} -eq 0 ] && return 0
-  is_debian_family && is_root || die "missing ${missing[*]}: install them (Debian/Ubuntu: sudo apt-get install ${missing[*]})"
-  say "installing ${missing[*]} from the distribution's packages (apt-get)"
-  local made_policy=0
-  if [ ! -e /usr/sbin/policy-rc.d ]; then
-    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d; made_policy=1
-  fi
-  local rc=0
-  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update -qq \
-    && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || rc=$?
-  [ "$made_policy" = 1 ] && rm -f /usr/sbin/policy-rc.d
-  [ "$rc" = 0 ] || die "apt-get install ${missing[*]} failed (exit $rc)"
+  . "$(dirname "${BASH_SOURCE[0]}")/packages.sh"
+  packages_install docker
 }
 
 # The daemon's own 20.10 CLI when docker.io is installed, else the first docker on PATH.

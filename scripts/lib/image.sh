@@ -30,7 +30,7 @@ debian_security_mirror() {
 try_pull() {
   [ "$CHRONYVISOR_OFFLINE" = 1 ] && return 1
   say "pulling $1"
-  with_timeout "${CHRONYVISOR_PULL_TIMEOUT:-600}" "$ENGINE" pull -q "$1" >/dev/null 2>&1
+  with_progress "pulling $1" output_to /dev/null with_timeout "${CHRONYVISOR_PULL_TIMEOUT:-600}" "$ENGINE" pull -q "$1"
 }
 
 image_exists() { "$ENGINE" image inspect "$1" >/dev/null 2>&1; }
@@ -52,7 +52,7 @@ base_image_ensure() {
   # Releases the host's debootstrap has no script for (Debian 12's ends at trixie): sid's.
   local script=/usr/share/debootstrap/scripts/$DEBIAN_RELEASE
   [ -e "$script" ] || script=/usr/share/debootstrap/scripts/sid
-  if ! debootstrap --variant=minbase "$DEBIAN_RELEASE" "$rootfs" "$mirror" "$script" > "$rootfs.log" 2>&1; then
+  if ! with_progress "debootstrap of the base image (5-10 minutes)" output_to "$rootfs.log" debootstrap --variant=minbase "$DEBIAN_RELEASE" "$rootfs" "$mirror" "$script"; then
     tail -20 "$rootfs.log" >&2; rm -rf "$rootfs" "$rootfs.log"
     die "debootstrap of $DEBIAN_RELEASE from $mirror failed"
   fi
@@ -90,7 +90,7 @@ SLIM
   # The updates and security fixes published since the release's last point release, which is
   # what debootstrap installs; the official images carry them too. Without them every image
   # built FROM this one would download them again (tzdata alone: 1.5 MB in the chrony layer).
-  if ! chroot "$rootfs" sh -c 'apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get upgrade -y -q' > "$rootfs.log" 2>&1; then
+  if ! with_progress "updating the base image" output_to "$rootfs.log" chroot "$rootfs" sh -c 'apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get upgrade -y -q'; then
     tail -20 "$rootfs.log" >&2; rm -rf "$rootfs" "$rootfs.log"
     die "updating the $DEBIAN_RELEASE base from $mirror failed"
   fi
@@ -134,11 +134,14 @@ host_binary_build() {
   local swift=swift
   have swift || swift=/opt/swift/usr/bin/swift
   [ -x "$(command -v "$swift")" ] || die "no registry answered for $SWIFT_IMAGE and no Swift toolchain is on this host: install Swift 6.1 or later (https://swift.org/install) or give the host access to a registry"
+  # What the host build needs beside the toolchain (libsystemd-dev, pkg-config, libstdc++ ...).
+  . "$(dirname "${BASH_SOURCE[0]}")/packages.sh"
+  if is_root && is_debian_family; then packages_install build; fi
   local started; started=$(now)
-  say "building chronyvisor on the host (release, static Swift standard library; minutes the first time)"
+  say "building chronyvisor on the host (release, static Swift standard library; 10-20 minutes the first time, seconds when nothing changed)"
   local log; log=$(mktemp)
   local bin
-  if ! bin=$(PATH="$(dirname "$(command -v "$swift")"):$PATH" scripts/build-release.sh .build-release 2> "$log"); then
+  if ! bin=$(PATH="$(dirname "$(command -v "$swift")"):$PATH" with_progress "host build" stderr_to "$log" scripts/build-release.sh .build-release); then
     grep -E 'error:' "$log" | head -20 >&2; tail -5 "$log" >&2; rm -f "$log"
     die "swift build failed (its errors above)"
   fi
@@ -157,7 +160,7 @@ image_build() {
   base_image_ensure
   local args=(-t "$IMAGE" --build-arg "DEBIAN_RELEASE=$DEBIAN_RELEASE" --build-arg "SWIFT_IMAGE=$SWIFT_IMAGE")
   if have git && git rev-parse --git-dir >/dev/null 2>&1; then
-    args+=(--build-arg "VERSION=$(git describe --always --dirty 2>/dev/null)"
+    args+=(--build-arg "VERSION=$(project_version)"
       --build-arg "REVISION=$(git rev-parse HEAD)"
       --build-arg "SOURCE=$(git remote get-url origin 2>/dev/null || true)")
   fi
@@ -170,7 +173,7 @@ image_build() {
   local started log previous; started=$(now); log=$(mktemp)
   previous=$("$ENGINE" image inspect --format '{{.Id}}' "$IMAGE" 2>/dev/null || true)
   say "building $IMAGE"
-  if ! "$ENGINE" build "${args[@]}" -f Dockerfile . > "$log" 2>&1; then
+  if ! with_progress "image build" output_to "$log" "$ENGINE" build "${args[@]}" -f Dockerfile .; then
     tail -40 "$log" >&2; rm -f "$log"
     die "building the image failed (the build's last lines above)"
   fi

@@ -5,32 +5,17 @@
 # resolution between services), runc (crun 1.8 refuses the hybrid cgroup layout some hosts
 # have), iptables (netavark's firewall driver calls it), debootstrap (the base image when no
 # registry can be reached), docker-compose (1.29 honours depends_on conditions against
-# podman's Docker API; podman-compose in Debian 12 does not).
-PODMAN_PACKAGES=(podman runc netavark aardvark-dns catatonit fuse-overlayfs uidmap slirp4netns
-  debootstrap iptables docker-compose)
+# podman's Docker API; podman-compose in Debian 12 does not). The list itself is the `stand`
+# group of scripts/lib/packages.sh, the project's one package list.
+. "$(dirname "${BASH_SOURCE[0]}")/packages.sh"
+PODMAN_PACKAGES=("${PACKAGES_STAND[@]}")
 
 # The packages of PODMAN_PACKAGES missing on this machine.
-podman_missing_packages() {
-  local p missing=()
-  for p in "${PODMAN_PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-  done
-  printf '%s\n' "${missing[@]}"
-}
+podman_missing_packages() { packages_missing "${PODMAN_PACKAGES[@]}"; }
 
-# Installs what is missing (idempotent). Needs root on a Debian-family host.
-podman_install() {
-  local missing
-  mapfile -t missing < <(podman_missing_packages | sed '/^$/d')
-  [ ${#missing[@]} -eq 0 ] && return 0
-  if ! is_debian_family || ! is_root; then
-    die "missing ${missing[*]}: install them with your package manager (Debian/Ubuntu: sudo apt-get install ${missing[*]})"
-  fi
-  say "installing ${missing[*]} from the distribution's packages (apt-get)"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-}
+# Installs what is missing (idempotent), starting and enabling nothing. Needs root on a
+# Debian-family host.
+podman_install() { packages_install stand; }
 
 # The containers.conf settings this machine needs, one `table.key = value` per line:
 #   ulimits  podman's defaults (nofile 1048576, nproc 4194304) exceed what some sandboxes

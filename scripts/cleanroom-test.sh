@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# The fresh-machine test: what a new user's Debian machine has, and nothing that a developer's
+# or CI's warm machine may hide. A Debian root file system made by debootstrap (minbase, from
+# this host's Debian mirror, the host's release), with only the Swift toolchain and, where
+# this host has one, the offline Swift package store bind-mounted read-only. In it, as root:
+#   1. scripts/install-deps.sh build test   the project's own installer, from the one package list
+#   2. scripts/build-release.sh             the host release build that run.sh and release.sh use
+#   3. the binary answers --version; the tests' private chrony (scripts/lib/chrony-private.sh)
+#      unpacks and runs there without the chrony package, and `chronyvisor config --check`
+#      finds chronyd through PATH and has it parse the generated configuration (chronyd -p:
+#      no daemon is started).
+# A package missing from the list fails step 1 or 2 here even when this host has it.
+#
+# Runs in its own mount namespace (unshare): every mount it makes (the toolchain, the package
+# store, /proc, /dev) goes when it ends, also on failure or interrupt; then the root file
+# system is removed. Reaches the Debian mirror only (and github.com when there is no package
+# store). Measured on 2 cores shared with several other builds (load average 17-25):
+# debootstrap 11 min, the packages 4 min, the release build over 50 min; on an idle 2-core
+# machine expect about 20-25 minutes. About 2.5 GB in /var/tmp while it runs.
+#
+# Usage: scripts/cleanroom-test.sh   (as root; scripts/test.sh runs it unless
+#        CHRONYVISOR_SKIP_CLEANROOM_TEST=1)
+# Settings: SWIFT_ROOT (the toolchain: the directory holding usr/bin/swift; default: where
+# `swift` is found, or /opt/swift), CHRONYVISOR_PACKAGE_STORE (/opt/swift-packages when it
+# exists: the Swift packages' offline copies, which git finds through url.insteadOf).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SCRIPT_NAME=cleanroom-test
+. scripts/lib/common.sh
+help_requested "$@" && { script_help "$0"; exit 0; }
+[ $# -eq 0 ] || usage_error "no arguments expected"
+. scripts/lib/packages.sh
+. scripts/lib/image.sh
+
+is_root || die "the clean room needs root (debootstrap, chroot, mounts)"
+have unshare && have chroot || die "unshare and chroot (util-linux, coreutils) are needed"
+packages_install cleanroom
+
+swift_bin=$(command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
+SWIFT_ROOT=${SWIFT_ROOT:-$(cd "$(dirname "$(readlink -f "$swift_bin")")/../.." 2>/dev/null && pwd)}
+[ -x "$SWIFT_ROOT/usr/bin/swift" ] || die "no Swift toolchain at SWIFT_ROOT=$SWIFT_ROOT (expected usr/bin/swift under it)"
+STORE=${CHRONYVISOR_PACKAGE_STORE:-/opt/swift-packages}
+[ -d "$STORE" ] || STORE=""
+release=$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")
+mirror=$(debian_mirror); security=$(debian_security_mirror)
+
+started=$(now)
+rootfs=$(mktemp -d /var/tmp/chronyvisor-cleanroom.XXXXXX)
+log=$rootfs.log
+cleanup() {
+  local rc=$?
+  # The mounts lived in the namespace of the unshare below and are gone with it; refuse to
+  # remove anything if one is still there (it would delete through it).
+  if findmnt -rn -o TARGET | grep -q "^$rootfs"; then
+    say "warning: mounts under $rootfs remain; leaving it for inspection"; rc=1
+  else
+    rm -rf --one-file-system "$rootfs"
+  fi
+  rm -f "$log"
+  if [ "$rc" = 0 ]; then say "passed in $(since "$started") s"; else say "FAILED after $(since "$started") s"; fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+step() { say "$1 ($(since "$started") s so far)"; }
+step "debootstrap --variant=minbase $release from $mirror (several minutes)"
+t=$(now)
+debootstrap --variant=minbase "$release" "$rootfs" "$mirror" > "$log" 2>&1 \
+  || { tail -20 "$log" >&2; die "debootstrap failed"; }
+say "root file system made in $(since "$t") s: $(du -sh --one-file-system "$rootfs" | cut -f1)"
+{
+  echo "deb $mirror $release main"
+  echo "deb $mirror $release-updates main"
+  [ -n "$security" ] && echo "deb $security $release-security main"
+} > "$rootfs/etc/apt/sources.list"
+printf 'Acquire::Check-Valid-Until "false";\n' > "$rootfs/etc/apt/apt.conf.d/10chronyvisor-mirror"
+cp /etc/resolv.conf "$rootfs/etc/resolv.conf" 2>/dev/null || true
+# git finds the Swift packages' offline copies as this host's git does (url.insteadOf).
+if [ -n "$STORE" ]; then
+  git config --system --get-regexp '^url\..*\.insteadof$' 2>/dev/null | while read -r key value; do
+    git config --file "$rootfs/etc/gitconfig" --add "$key" "$value"
+  done
+fi
+mkdir -p "$rootfs/opt/swift" "$rootfs/src/chronyvisor"
+[ -n "$STORE" ] && mkdir -p "$rootfs$STORE"
+# The project as a clone would have it: tracked and new (not ignored) files of the work tree.
+git ls-files -z --cached --others --exclude-standard \
+  | tar -c --null -T - --ignore-failed-read 2>/dev/null | tar -x -C "$rootfs/src/chronyvisor"
+commit=$(project_commit)
+
+# Everything below runs in a private mount namespace: its mounts vanish when it exits.
+inner=$(cat <<'INNER'
+set -euo pipefail
+rootfs=$1 swift_root=$2 store=$3 commit=$4
+mount --bind "$swift_root" "$rootfs/opt/swift" && mount -o remount,bind,ro "$rootfs/opt/swift"
+if [ -n "$store" ]; then mount --bind "$store" "$rootfs$store" && mount -o remount,bind,ro "$rootfs$store"; fi
+mount -t proc proc "$rootfs/proc"
+mount --rbind /dev "$rootfs/dev"
+exec chroot "$rootfs" /usr/bin/env -i HOME=/root TERM=dumb LANG=C.UTF-8 \
+  PATH=/opt/swift/usr/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+  CHRONYVISOR_COMMIT="$commit" /bin/bash -c '
+set -euo pipefail
+cd /src/chronyvisor
+. scripts/lib/common.sh
+SCRIPT_NAME=cleanroom
+t=$(now)
+say "in the clean room: scripts/install-deps.sh build test"
+scripts/install-deps.sh build test
+say "packages installed in $(since "$t") s"
+t=$(now)
+say "in the clean room: scripts/build-release.sh (the host release build; the longest step)"
+bin=$(scripts/build-release.sh .build-release 2> /tmp/build.log) || { grep -E "error:" /tmp/build.log | head -20 >&2; tail -20 /tmp/build.log >&2; exit 1; }
+say "release build in $(since "$t") s: $(du -h "$bin" | cut -f1)"
+version=$("$bin" --version)
+echo "$version" | grep -q "^$(project_version) (commit " || { say "unexpected --version: $version"; exit 1; }
+say "chronyvisor --version: $version"
+! dpkg-query -W -f="\${Status}" chrony 2>/dev/null | grep -q "install ok installed" || { say "the chrony package is installed in the clean room"; exit 1; }
+. scripts/lib/chrony-private.sh
+chrony_private_ensure
+export PATH=$(chrony_private_path):$PATH
+command -v chronyd | grep -q "^$CHRONY_PRIVATE_DIR/" || { say "chronyd is not the private copy: $(command -v chronyd)"; exit 1; }
+"$bin" config --check > /dev/null || { say "chronyvisor config --check with the private chronyd failed"; exit 1; }
+say "the private chronyd ($(chronyd --version | head -1)) parses the generated configuration; no chrony package installed"
+'
+INNER
+)
+step "entering the clean room (toolchain $SWIFT_ROOT${STORE:+, package store $STORE}, both read-only)"
+unshare --mount --propagation private --fork bash -c "$inner" inner "$rootfs" "$SWIFT_ROOT" "$STORE" "$commit"

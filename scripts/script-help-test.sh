@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Every shell script of the project answers --help (and -h) with its description, exit status
+# 0, and no side effect: each runs with commands that change a machine (apt-get, dpkg, swift,
+# podman, docker, debootstrap, chronyd, systemctl, mount, useradd ...) replaced by stubs that
+# record the call and fail, and the work tree's state is compared before and after. Seconds.
+# Usage: scripts/script-help-test.sh   (scripts/test.sh runs it; CHRONYVISOR_SKIP_SCRIPT_HELP_TEST=1 skips it there)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SCRIPT_NAME=script-help-test
+. scripts/lib/common.sh
+help_requested "$@" && { script_help "$0"; exit 0; }
+
+stubs=$(mktemp -d)
+trap 'rm -rf "$stubs"' EXIT
+for c in apt-get apt dpkg dpkg-deb swift swiftc podman docker dockerd docker-compose debootstrap \
+  chronyd chronyc systemctl mount umount unshare chroot useradd userdel ip iptables curl wget pip python3 \
+  lintian objcopy strip tar flock; do
+  printf '#!/bin/sh\necho "%s $*" >> "%s/calls"\nexit 1\n' "$c" "$stubs" > "$stubs/$c"
+  chmod +x "$stubs/$c"
+done
+
+state() { git status --porcelain --untracked-files=all 2>/dev/null; ls -a /run/chronyvisor 2>/dev/null; true; }
+before=$(state)
+passed=0 failed=0
+for script in scripts/*.sh scripts/k8s/*.sh scripts/bench/*.sh; do
+  for flag in --help -h; do
+    rm -f "$stubs/calls"
+    rc=0; out=$(PATH="$stubs:$PATH" timeout 20 bash "$script" "$flag" 2>&1) || rc=$?
+    problem=""
+    [ "$rc" = 0 ] || problem="exit status $rc"
+    [ "$(grep -c . <<<"$out")" -ge 2 ] || problem="${problem:+$problem, }printed $(grep -c . <<<"$out") lines"
+    [ ! -s "$stubs/calls" ] || problem="${problem:+$problem, }ran $(tr '\n' ';' < "$stubs/calls")"
+    if [ -z "$problem" ]; then
+      passed=$((passed + 1))
+    else
+      failed=$((failed + 1)); say "not ok: $script $flag: $problem"
+    fi
+  done
+done
+after=$(state)
+if [ "$before" != "$after" ]; then
+  failed=$((failed + 1)); say "not ok: the work tree changed: $(diff <(echo "$before") <(echo "$after") | tr '\n' ' ')"
+fi
+say "$passed passed, $failed failed"
+[ "$failed" = 0 ]
