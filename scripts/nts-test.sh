@@ -188,8 +188,8 @@ grep -q "NTS key establishment failing.*$impostor_ip" <<< "$health" || fail "the
 [ "$(service_state chrony-main)" = healthy ] || fail "the gateway is $(service_state chrony-main) with the impostor"
 ok "the gateway stays healthy on its three relays and names the impostor: $health"
 
-# /metrics listens on the container's loopback: asked from inside, with bash's /dev/tcp.
-metrics=$(podman exec chrony-main timeout 10 bash -c 'exec 3<>/dev/tcp/127.0.0.1/9123; printf "GET /metrics HTTP/1.0\r\nHost: x\r\nConnection: close\r\n\r\n" >&3; cat <&3' || true)
+# /metrics listens on the container's loopback: asked in its network namespace.
+metrics=$(container_http_get chrony-main http://127.0.0.1:9123/metrics || true)
 grep -q "^chronyvisor_nts_source_key_establishment_failing{source_address=\"$impostor_ip\"} 1" <<< "$metrics" \
   || fail "/metrics: no chronyvisor_nts_source_key_establishment_failing 1 for the impostor: $(grep nts_source <<< "$metrics")"
 for r in "${RELAYS[@]}"; do

@@ -12,6 +12,9 @@
 # never try a registry; CHRONYVISOR_WAIT (seconds to wait for health, default 300).
 # --monitoring (or CHRONYVISOR_MONITORING=1) adds the monitoring profile: a Prometheus
 # scraping every node, its UI on PROMETHEUS_HOST_ADDRESS:PROMETHEUS_HOST_PORT (127.0.0.1:9090).
+# --debug runs the stand on the image's debug variant (a shell and apt in every container:
+# `docker exec -it chrony-main bash`). DEBIAN_RELEASE=bookworm builds on Debian 12 (chrony
+# 4.3) instead of 13.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SCRIPT_NAME=run.sh
@@ -25,12 +28,15 @@ SCRIPT_NAME=run.sh
 . scripts/lib/monitoring.sh
 
 MONITORING=${CHRONYVISOR_MONITORING:-0}
+VARIANT=minimal
 for arg in "$@"; do
   case "$arg" in
     --monitoring) MONITORING=1 ;;
-    *) echo "usage: scripts/run.sh [--monitoring]" >&2; exit 64 ;;
+    --debug) VARIANT=debug ;;
+    *) echo "usage: scripts/run.sh [--monitoring] [--debug]" >&2; exit 64 ;;
   esac
 done
+[ "$VARIANT" = debug ] && IMAGE=$DEBUG_IMAGE
 
 PROJECT=${COMPOSE_PROJECT_NAME:-chronyvisor}
 export NTP_UPSTREAM=${NTP_UPSTREAM:-time.cloudflare.com}
@@ -49,7 +55,7 @@ mkdir -p "$(state_dir "$PROJECT")" && echo "$ENGINE" > "$(state_dir "$PROJECT")/
 say "$(engine_description)"
 CLI=$ENGINE   # the command the user types next (podman needs no DOCKER_HOST for it)
 
-image_build
+image_build "$VARIANT"
 [ "$MONITORING" = 1 ] && monitoring_image_build
 
 # The relays' upstream: without one they could never become healthy. Offline mode keeps the
