@@ -52,7 +52,8 @@ FROM debian:${DEBIAN_RELEASE}-slim AS runtime-base
 #    built FROM the debug variant) stay trimmed too. The slim base already leaves out
 #    documentation (but the copyright files), manuals, info pages and translations; this
 #    adds: bash completion and the `right/` time zones but right/UTC (which links to
-#    right/Etc/UTC). Every ordinary zone stays, so TZ=Area/City keeps working in the debug
+#    right/Etc/UTC; the directory right/Etc is named too, or dpkg cannot unpack the file
+#    into it where tzdata-legacy comes new). Every ordinary zone stays, so TZ=Area/City keeps working in the debug
 #    variant; chronyd and chronyvisor log in UTC anyway. The bytes only go where tzdata is
 #    unpacked here: a newer tzdata than the base's or a base without it.
 #  - apt-get clean: the downloaded .deb files where the base has no apt hook that drops them
@@ -69,6 +70,7 @@ RUN printf '%s\n' \
       'path-exclude /usr/share/bash-completion/*' \
       'path-exclude /usr/share/zoneinfo/right/*' \
       'path-include /usr/share/zoneinfo/right/UTC' \
+      'path-include /usr/share/zoneinfo/right/Etc' \
       'path-include /usr/share/zoneinfo/right/Etc/UTC' \
       > /etc/dpkg/dpkg.cfg.d/chronyvisor-slim \
  && mkdir -p /tmp/no-iproute2/DEBIAN \

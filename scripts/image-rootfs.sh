@@ -187,5 +187,5 @@ for shell in sh bash dash ash busybox; do
 done
 
 printf 'image-rootfs: %d Debian packages: %s\n' "${#packages[@]}" "$(printf '%s\n' "${!packages[@]}" | sort | tr '\n' ' ')"
-[ ${#unowned[@]} -eq 0 ] || printf 'image-rootfs: files of no package (made at install time): %s\n' "${unowned[*]}"
+[ ${#unowned[@]} -eq 0 ] || printf 'image-rootfs: files of no Debian package (made at install time, or the project'\''s own): %s\n' "${unowned[*]}"
 printf 'image-rootfs: %s in %s\n' "$(du -sh "$DEST" | cut -f1)" "$DEST"
