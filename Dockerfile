@@ -172,15 +172,17 @@ LABEL org.opencontainers.image.title="chronyvisor" \
       org.opencontainers.image.revision="${REVISION}" \
       org.opencontainers.image.source="${SOURCE}"
 
+# The offline target: the binary built on the host (scripts/lib/image.sh). Before the debug
+# stages, which the classic builder would otherwise build for it too.
+FROM image AS host-binary
+COPY .build-release/context/out/chronyvisor /usr/local/bin/chronyvisor
+
 # The debug variant's file system: runtime-base's whole Debian (shell, apt, coreutils) under
 # the image, whose settings it keeps. The systemd test builds FROM it (apt-get install systemd).
 FROM image AS debug-base
 COPY --from=runtime-base / /
 
-# The offline targets: the binary built on the host (scripts/lib/image.sh).
-FROM image AS host-binary
-COPY .build-release/context/out/chronyvisor /usr/local/bin/chronyvisor
-
+# The offline debug target.
 FROM debug-base AS host-binary-debug
 COPY .build-release/context/out/chronyvisor /usr/local/bin/chronyvisor
 
