@@ -103,8 +103,11 @@ COPY conf-templates/ /usr/share/chronyvisor/conf-templates/
 # DNS names of servers) and all that chronyvisor links (scripts/build-release.sh links
 # libstdc++ and libgcc statically; glibc stays shared). Programs that need more fail at
 # their first start in every stand test. The directories are those chronyd, chronyvisor and
-# the health check write (mount points of the stand's tmpfs, Kubernetes' emptyDirs) and the
-# drop-in directory; /tmp for anything else that wants to write. The script checks that
+# the health check write, as Debian has them (mount points of the stand's tmpfs and of
+# Kubernetes' emptyDirs): /run, /var/lib/chrony (_chrony's, 0750), /tmp; and the drop-in
+# directory. Not /run/chrony: chronyd and chronyvisor make it for chronyd's user at start,
+# and chronyd refuses one it does not own ("Wrong permissions"; podman copies the image's
+# /run into the tmpfs mounted there). The script checks that
 # every program and library loads inside /rootfs and that no shell is there, and prints the
 # packages whose files it took.
 FROM runtime-base AS rootfs
@@ -119,8 +122,7 @@ RUN image-rootfs /rootfs \
       --file /usr/share/zoneinfo/leap-seconds.list \
       --file /etc/ssl/certs/ca-certificates.crt \
       --tree /usr/share/chronyvisor \
-      --dir /etc/chrony/conf.d --dir /run/chrony --dir /run/chronyvisor --dir /var/lib/chrony \
-      --dir /tmp
+      --dir /run --dir /var/lib/chrony --dir /tmp --dir /etc/chrony/conf.d
 
 # The image without the binary: what every target shares.
 FROM scratch AS image
