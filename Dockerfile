@@ -17,7 +17,8 @@
 #                 the libraries by ldd and the packages' file lists, none by hand).
 #   image         those files on an empty image, with the image's settings (ENV, health
 #                 check, entrypoint, labels); every target below adds only the binary.
-#   debug-base    `image` with runtime-base's whole file system under it: a shell, apt, ps.
+#   debug-base    `image` with runtime-base's whole file system under it: a shell, apt,
+#                 coreutils.
 #   build         compiles the binary in the official Swift image (scripts/build-release.sh:
 #                 release mode, the Swift standard library linked statically, stripped).
 # Targets: the last stage (the default) and `debug` take the binary from `build`;
