@@ -3,11 +3,12 @@
 # (252 in Debian 12, 257 in 13: DEBIAN_RELEASE) as PID 1 in an ordinary rootful podman
 # container (`--systemd=always --network none`, no --privileged, no added capability). The
 # image is the stand image's debug variant (scripts/lib/image.sh: the minimal image has no
-# apt to install systemd with) plus Debian's systemd (Tests/Systemd/Containerfile); the upstream is a second chronyd
-# inside (-x, local stratum 1 on 127.0.0.1:11123, its own unit ntp-reference.service).
-# The README's install steps ("Running under systemd") are run as written: the binary copied
-# out of the stand's (minimal) image on the host, then the install block inside the container (its one
-# interactive step, `editor /etc/default/chronyvisor`, writes the test's settings).
+# apt to install systemd with) plus Debian's systemd (Tests/Systemd/Containerfile); the
+# upstream is a second chronyd inside (-x, local stratum 1 on 127.0.0.1:11123, its own unit
+# ntp-reference.service). The install steps of docs/guide/systemd.md are run as written: the
+# binary copied out of the stand's (minimal) image on the host, then the install block inside
+# the container (its one interactive step, `editor /etc/default/chronyvisor`, writes the
+# test's settings).
 #
 # Checks: `systemd-analyze verify` is clean and `systemd-analyze security` exposure <= 3.0
 # (printed); the unit stays activating until READY=1 (health says not ready meanwhile) and
@@ -169,22 +170,23 @@ wait_for "$LIMIT" booted || die "systemd in $C did not finish booting: $(in_c sy
   || note "systemd is degraded: $(in_c systemctl --failed --no-legend --no-pager | tr '\n' ' ')"
 ok "systemd boots as PID 1 in podman without --privileged or added capabilities ($(in_c systemctl --version | head -1))"
 
-# ---- the README's install steps, as written --------------------------------------------
-# A fenced block of the README, by the marker comment before it.
-readme_block() {
+# ---- the guide's install steps, as written ---------------------------------------------
+# A fenced block of the systemd guide, by the marker comment before it (README.md's quick
+# start repeats two of them; scripts/check-docs.sh keeps those the same).
+guide_block() {
   awk -v m="<!-- systemd-install:$1 -->" '
     $0 == m { found = 1; next }
     found && /^```/ { if (inside) exit; inside = 1; next }
-    found && inside { print }' README.md
+    found && inside { print }' docs/guide/systemd.md
 }
-binary_block=$(readme_block binary-from-image)
-install_block=$(readme_block install)
-[ -n "$binary_block" ] && [ -n "$install_block" ] || die "README.md lacks the systemd install blocks (<!-- systemd-install:... --> markers)"
+binary_block=$(guide_block binary-from-image)
+install_block=$(guide_block install)
+[ -n "$binary_block" ] && [ -n "$install_block" ] || die "docs/guide/systemd.md lacks the install blocks (<!-- systemd-install:... --> markers)"
 
-# The binary, copied out of the image on the host (the README says docker; podman here).
+# The binary, copied out of the image on the host (the guide says docker; podman here).
 (cd "$work" && docker() { podman "$@"; } && eval "${binary_block//localhost\/chronyvisor:latest/$IMAGE}") \
-  || die "the README's binary-from-image steps failed"
-[ -x "$work/chronyvisor" ] || die "the README's binary-from-image steps left no ./chronyvisor"
+  || die "the guide's binary-from-image steps failed"
+[ -x "$work/chronyvisor" ] || die "the guide's binary-from-image steps left no ./chronyvisor"
 # The source tree's deploy/ and the binary, where the install block expects them (its cwd).
 in_c mkdir -p /root/chronyvisor
 podman cp deploy "$C:/root/chronyvisor/deploy"
@@ -223,9 +225,9 @@ fi
 in_c systemctl start ntp-reference.service
 install_rc=0; wait "$install_pid" || install_rc=$?
 if [ "$install_rc" = 0 ] && is_active; then
-  ok "the README's install steps work as written ($(wc -l <<<"$install_block") lines; systemctl enable --now returned once active)"
+  ok "the systemd guide's install steps work as written ($(wc -l <<<"$install_block") lines; systemctl enable --now returned once active)"
 else
-  not_ok "the README's install steps failed (exit $install_rc): $(tail -20 "$work/install.log")"
+  not_ok "the systemd guide's install steps failed (exit $install_rc): $(tail -20 "$work/install.log")"
   recover
 fi
 if wait_for "$LIMIT" active_and_ready; then

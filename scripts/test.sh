@@ -13,6 +13,13 @@ command -v swift >/dev/null 2>&1 || { echo "test.sh: the Swift toolchain (6.1 or
 
 bash scripts/install-deps.sh
 
+# The docs: every relative link and repository path in README.md and docs/ resolves (a second).
+if [ "${CHRONYVISOR_SKIP_DOCS_CHECK:-0}" != 1 ]; then
+  docs_started=$SECONDS
+  scripts/check-docs.sh
+  echo "test.sh: check-docs.sh took $((SECONDS - docs_started)) s"
+fi
+
 # Templates built into the binary must match conf-templates/ (a test checks this too).
 swift build --build-tests
 swift test --skip-build "$@"

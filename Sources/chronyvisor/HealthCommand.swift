@@ -15,7 +15,7 @@ struct HealthCommand: AsyncParsableCommand {
             does not answer, asks chronyd directly and applies the same policy. Prints one line, \
             "STATE: reasons", and exits 0 when ready (healthy, or degraded while \
             HEALTH_DEGRADED_OK is true; with --live: chronyd runs and answers), 1 otherwise. \
-            See the README's Health section for the verdicts and thresholds.
+            See docs/explanation/health.md for the verdicts and thresholds.
             """)
 
     @Flag(help: "Check liveness only: chronyd runs and answers, synchronised or not.")

@@ -7,7 +7,7 @@ struct SettingsCommand: ParsableCommand {
         commandName: "settings",
         abstract: "List every setting: environment variable, flag, default and meaning.")
 
-    @Flag(help: "Print the Markdown table used in the README.")
+    @Flag(help: "Print the Markdown table of docs/reference/settings.md.")
     var markdown = false
 
     func run() {

@@ -3,12 +3,12 @@ import ChronyRuntime
 import Foundation
 import Testing
 
-/// /metrics holds to README.md's metric table (chrony_exporter's families, ours under
-/// `chronyvisor_`): for each serverstats version chrony 4.3–4.8 gives, with and without
-/// ntpdata, exactly the table's families appear, with its types and label names; and a real
-/// scrape of a synchronised `chronyvisor run` passes `promtool check metrics`.
+/// /metrics holds to the metric table of docs/reference/metrics.md (chrony_exporter's
+/// families, ours under `chronyvisor_`): for each serverstats version chrony 4.3–4.8 gives,
+/// with and without ntpdata, exactly the table's families appear, with its types and label
+/// names; and a real scrape of a synchronised `chronyvisor run` passes `promtool check metrics`.
 @Suite struct ExporterFamiliesTests {
-    /// One row of the README table.
+    /// One row of the table.
     struct Family: Hashable, CustomStringConvertible {
         var name: String
         var type: String
@@ -16,19 +16,22 @@ import Testing
         var description: String { "\(name) \(type) \(labels.sorted().joined(separator: ","))" }
     }
 
+    /// The page whose table /metrics is held to.
+    static let page = "docs/reference/metrics.md"
+
     static let node = MetricsNode(role: .relay, minSources: 1, thresholds: HealthThresholds(), degradedIsReady: true)
 
     /// The table between `<!-- metric-families: chrony_exporter VERSION -->` and
     /// `<!-- /metric-families -->`, by its "Present" column.
     static func table() throws -> [String: [Family]] {
-        let readme = try String(contentsOf: TestPaths.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        let page = try String(contentsOf: TestPaths.packageRoot.appendingPathComponent(Self.page), encoding: .utf8)
         let marker = "<!-- metric-families: chrony_exporter \(ChronyExporterVocabulary.exporterVersion) -->"
-        guard let start = readme.range(of: marker), let end = readme.range(of: "<!-- /metric-families -->") else {
-            Issue.record("README.md has no metric table marked \(marker)")
+        guard let start = page.range(of: marker), let end = page.range(of: "<!-- /metric-families -->") else {
+            Issue.record("\(Self.page) has no metric table marked \(marker)")
             return [:]
         }
         var rows: [String: [Family]] = [:]
-        for line in readme[start.upperBound..<end.lowerBound].split(separator: "\n") where line.hasPrefix("| `") {
+        for line in page[start.upperBound..<end.lowerBound].split(separator: "\n") where line.hasPrefix("| `") {
             let cells = line.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
             let unquote = { (s: String) in s.replacingOccurrences(of: "`", with: "") }
             let labels = cells[3].split(separator: ",").map { unquote($0.trimmingCharacters(in: .whitespaces)) }
@@ -95,7 +98,7 @@ import Testing
     }
 
     static func compare(_ actual: Set<String>, _ expected: Set<String>) {
-        #expect(actual.subtracting(expected).isEmpty, "not in README's table: \(actual.subtracting(expected).sorted())")
+        #expect(actual.subtracting(expected).isEmpty, "not in \(Self.page)'s table: \(actual.subtracting(expected).sorted())")
         #expect(expected.subtracting(actual).isEmpty, "missing from /metrics: \(expected.subtracting(actual).sorted())")
     }
 

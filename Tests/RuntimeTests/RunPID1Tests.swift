@@ -68,7 +68,7 @@ import Testing
     /// As PID 1: SIGUSR1/SIGUSR2 are caught and not forwarded (chronyd would die of them),
     /// SIGHUP restarts chronyd gracefully (SIGTERM to the old one, a new one starts, no
     /// failure counted), SIGQUIT stops like SIGTERM.
-    @Test func asPID1SignalsMeanWhatTheReadmeSays() throws {
+    @Test func asPID1SignalsMeanWhatTheSupervisorPageSays() throws {
         let signals = FileManager.default.temporaryDirectory.appendingPathComponent("chronyvisor-signals-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
         defer { unlink(signals) }
         let unshare = Executables.find("unshare", fallbacks: ["/usr/bin/unshare"]) ?? "/usr/bin/unshare"

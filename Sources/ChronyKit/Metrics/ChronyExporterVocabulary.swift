@@ -6,8 +6,8 @@
 /// `chronyc -c -n`. Each function below says which field of the binary reply chrony_exporter
 /// used and how chronyc's CSV carries the same thing.
 public enum ChronyExporterVocabulary {
-    /// The version of chrony_exporter whose families /metrics follows (the README's metric
-    /// table names it too; a test checks they agree).
+    /// The version of chrony_exporter whose families /metrics follows (the metric table of
+    /// docs/reference/metrics.md names it too; a test checks they agree).
     public static let exporterVersion = "v0.13.3"
 
     /// `source_state`: facebook/time's `SourceStateDesc`, indexed by chrony's RPY_SD_ST_*

@@ -1,6 +1,6 @@
 /// One setting chronyvisor reads: its environment variable, its equivalent flag, its default
 /// and what it means. This catalog is the single source for the CLI's flags, the error
-/// messages (which name the variable or the flag) and the README's settings table.
+/// messages (which name the variable or the flag) and the settings reference's table.
 public struct SettingKey: Hashable, Sendable, CustomStringConvertible {
     /// Environment variable name, e.g. `NTP_SERVERS`.
     public let environmentName: String

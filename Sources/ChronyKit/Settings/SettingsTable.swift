@@ -1,4 +1,5 @@
-/// Renders the settings catalog for people: a Markdown table (the README's) or plain text.
+/// Renders the settings catalog for people: a Markdown table (docs/reference/settings.md's) or
+/// plain text.
 public enum SettingsTable {
     /// Every setting chronyvisor reads, grouped, in documentation order.
     public static var groups: [(title: String, keys: [SettingKey])] {
@@ -30,7 +31,7 @@ public enum SettingsTable {
 
 extension SettingKey {
     /// Settings of the supervisor, health and other services, grouped; each part appends its
-    /// group here so the README table and `chronyvisor settings` list it.
+    /// group here so the settings reference and `chronyvisor settings` list it.
     public static var additionalGroups: [(title: String, keys: [SettingKey])] {
         [("supervision (`chronyvisor run`)", SettingKey.supervisionSettings),
          ("health and HTTP endpoints", SettingKey.healthSettings)]

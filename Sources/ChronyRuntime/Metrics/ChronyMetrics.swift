@@ -6,7 +6,7 @@ import Synchronization
 /// SuperQ/chrony_exporter's (`ChronyExporterVocabulary.exporterVersion`, with its tracking,
 /// sources, sources.with-ntpdata, sourcestats and serverstats collectors on): the same names,
 /// label names and label values, so its dashboards and alerts work unchanged. Families of
-/// our own are `chronyvisor_*`. README.md's metric table lists them all; a test holds this
+/// our own are `chronyvisor_*`. docs/reference/metrics.md's table lists them all; a test holds this
 /// file to it. Updated once per poll of chronyd, never per scrape.
 ///
 /// Differences from chrony_exporter, on purpose: no reverse DNS (names are chronyd's own
