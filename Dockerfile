@@ -54,9 +54,10 @@ FROM debian:${DEBIAN_RELEASE}-slim AS runtime-base
 #    documentation (but the copyright files), manuals, info pages and translations; this
 #    adds: bash completion and the `right/` time zones but right/UTC (which links to
 #    right/Etc/UTC; the directory right/Etc is named too, or dpkg cannot unpack the file
-#    into it where tzdata-legacy comes new). Every ordinary zone stays, so TZ=Area/City keeps working in the debug
-#    variant; chronyd and chronyvisor log in UTC anyway. The bytes only go where tzdata is
-#    unpacked here: a newer tzdata than the base's or a base without it.
+#    into it where tzdata-legacy comes new). Every ordinary zone stays, so TZ=Area/City
+#    keeps working in the debug variant; chronyd and chronyvisor log in UTC anyway. The
+#    bytes only go where tzdata is unpacked here: a newer tzdata than the base's or a base
+#    without it.
 #  - apt-get clean: the downloaded .deb files where the base has no apt hook that drops them
 #    (the official slim images and scripts/lib/image.sh's base have one).
 #  - the package lists, apt's caches and logs, and the *-old backups debconf and dpkg write.
