@@ -170,9 +170,9 @@ same_as_chronyc() {   # REPORT: two chronyc reads around ours, equal to each oth
 same_but_moving_age() {   # A OURS B
   python3 - "$@" <<'PY'
 import sys
-def seconds(v):
+def seconds(v):   # "-": never (a source that has had no key establishment)
     units = {"m": 60, "h": 3600, "d": 86400, "y": 31536000}
-    return int(v[:-1]) * units[v[-1]] if v[-1] in units else int(v)
+    return -1 if v == "-" else int(v[:-1]) * units[v[-1]] if v[-1] in units else int(v)
 a, ours, b = (t.splitlines() for t in sys.argv[1:])
 ok = len(a) == len(ours) == len(b)
 for la, lo, lb in zip(a, ours, b):
@@ -181,8 +181,9 @@ for la, lo, lb in zip(a, ours, b):
         ok = False
     elif len(fa) == 10 and fa[1] != "Mode":
         others = lambda f: f[:5] + f[6:]
-        ok = ok and others(fa) == others(fo) == others(fb) \
-            and seconds(fa[5]) <= seconds(fo[5]) <= seconds(fb[5])
+        ok = ok and others(fa) == others(fo) == others(fb) and (
+            fa[5] == fo[5] == fb[5] if "-" in (fa[5], fo[5], fb[5])
+            else seconds(fa[5]) <= seconds(fo[5]) <= seconds(fb[5]))
     else:
         ok = ok and la == lo == lb
 sys.exit(0 if ok else 1)
