@@ -155,7 +155,7 @@ timings+=("engine ready $(since "$prep") s")
 
 t=$(now); base_image_ensure; timings+=("base image $(since "$t") s")
 t=$(now); image_build; timings+=("image build $(since "$t") s")
-say "image $IMAGE: $(image_size) MB"
+say "image $IMAGE: $(image_size) MB, files of $(image_package_count) Debian packages"
 say "versions used: $(engine_description | sed 's/^engine: //'), chrony $(image_chrony_version) in the image, $(uname -sr) host"
 
 # ---- every service healthy, in dependency order -------------------------------------------
@@ -292,6 +292,13 @@ grep -q "^Stratum         : $gw_stratum\$" <<< "$out" || fail "status: no 'Strat
 grep -q '^MS Name/IP address         Stratum Poll Reach LastRx Last sample' <<< "$out" || fail "status: no sources table header: $out"
 grep -q '^\^\* ' <<< "$out" || fail "status: no selected source (^*) in the sources table: $out"
 ok "docker exec chrony-main chronyvisor status prints the tracking block and the sources table"
+
+# ---- what runs and nothing else --------------------------------------------------------------
+# The image holds no shell and no package manager (the Dockerfile's debug target has them).
+for p in sh bash dash apt-get dpkg; do
+  if out=$("$ENGINE" exec chrony-main "$p" --version 2>&1); then fail "the image has $p: $out"; fi
+done
+ok "the image has no shell (sh, bash, dash) and no package manager (apt-get, dpkg)"
 
 # ---- two relays of three keep the gateway healthy; one does not; they heal it -------------
 gateway_health_now() { "$ENGINE" exec chrony-main chronyvisor health >/dev/null 2>&1 && echo healthy || echo unhealthy; }

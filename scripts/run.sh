@@ -21,7 +21,11 @@
 # host when no Swift image can be pulled (10-20 minutes on 2 cores), the image. Later runs
 # reuse all of it: a minute or two. Long steps say how long they have taken so far.
 #
-# Usage: scripts/run.sh [--monitoring]   (as root on a fresh Debian-family machine, so that
+# --debug runs the stand on the image's debug variant (a shell and apt in every container:
+# `docker exec -it chrony-main bash`). DEBIAN_RELEASE=bookworm builds on Debian 12 (chrony
+# 4.3) instead of 13.
+#
+# Usage: scripts/run.sh [--monitoring] [--debug]   (as root on a fresh Debian-family machine, so that
 #        it can install what is missing; scripts/down.sh removes the stand)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,13 +41,15 @@ help_requested "$@" && { script_help "$0"; exit 0; }
 . scripts/lib/monitoring.sh
 
 MONITORING=${CHRONYVISOR_MONITORING:-0}
+VARIANT=minimal
 for arg in "$@"; do
   case "$arg" in
     --monitoring) MONITORING=1 ;;
-    *) usage_error "unknown argument $arg (usage: scripts/run.sh [--monitoring])" ;;
+    --debug) VARIANT=debug ;;
+    *) usage_error "unknown argument $arg (usage: scripts/run.sh [--monitoring] [--debug])" ;;
   esac
 done
-# The image on either engine means the long steps are done.
+[ "$VARIANT" = debug ] && IMAGE=$DEBUG_IMAGE
 if ! { have podman && podman image inspect "$IMAGE" >/dev/null 2>&1; } \
   && ! { have docker && docker image inspect "$IMAGE" >/dev/null 2>&1; }; then
   say "a first run: about 15-30 minutes and 2 GB of disk (packages, base image, host build, image; each long step reports its time), a minute or two from then on"
@@ -66,7 +72,7 @@ mkdir -p "$(state_dir "$PROJECT")" && echo "$ENGINE" > "$(state_dir "$PROJECT")/
 say "$(engine_description)"
 CLI=$ENGINE   # the command the user types next (podman needs no DOCKER_HOST for it)
 
-image_build
+image_build "$VARIANT"
 [ "$MONITORING" = 1 ] && monitoring_image_build
 
 # The relays' upstream: without one they could never become healthy. Offline mode keeps the

@@ -2,8 +2,8 @@
 # The real-systemd test: the Debian package (scripts/lib/deb.sh, as scripts/release.sh builds
 # it) installed with `apt-get install ./chronyvisor_VERSION_ARCH.deb` and run under systemd
 # 252 as PID 1 in an ordinary rootful podman container (`--systemd=always --network none`, no
-# --privileged, no added capability). The image is the stand's image plus Debian's systemd
-# and man-db (Tests/Systemd/Containerfile); the package is built from the image's binary; the
+# --privileged, no added capability). The image is the stand image's debug variant (the minimal
+# image has no apt) plus Debian's systemd and man-db (Tests/Systemd/Containerfile); the package is built from the image's binary; the
 # upstream is a second chronyd inside (-x, local stratum 1 on 127.0.0.1:11123, its own unit
 # ntp-reference.service).
 #
@@ -163,9 +163,9 @@ started_here=1
 dir=$(state_dir "$PROJECT"); mkdir -p "$dir"; is_root && host_state_save "$dir"
 work=$(mktemp -d /var/tmp/chronyvisor-systemd-test.XXXXXX)
 
-t=$(now); base_image_ensure; image_build
+t=$(now); base_image_ensure; image_build; image_build debug
 t2=$(now)
-podman build --format docker --pull=never -q -t "$TEST_IMAGE" --build-arg "BASE=$IMAGE" -f Tests/Systemd/Containerfile Tests/Systemd >/dev/null \
+podman build --format docker --pull=never -q -t "$TEST_IMAGE" --build-arg "BASE=$DEBUG_IMAGE" -f Tests/Systemd/Containerfile Tests/Systemd >/dev/null \
   || die "building $TEST_IMAGE failed"
 note "images: stand $(since "$t") s, systemd layer $(since "$t2") s"
 

@@ -150,6 +150,25 @@ netavark_chains() {
   done
 }
 
+# Runs a command of the host in CONTAINER's network namespace (root): what listens on the
+# container's loopback (the HTTP endpoints by default) is asked from there, since the image
+# has no shell or client to ask from inside. container_netns CONTAINER CMD...
+container_netns() {
+  local container=$1 pid; shift
+  pid=$("$ENGINE" inspect --format '{{.State.Pid}}' "$container") && [ "${pid:-0}" != 0 ] \
+    || die "container $container is not running"
+  nsenter --net="/proc/$pid/ns/net" "$@"
+}
+
+# The body of an HTTP GET of URL, asked in CONTAINER's network namespace (python3's urllib:
+# scripts/install-deps.sh installs python3). Fails when no answer comes within 10 s.
+container_http_get() {
+  container_netns "$1" python3 -c '
+import sys, urllib.request
+with urllib.request.urlopen(sys.argv[1], timeout=10) as r:
+    sys.stdout.write(r.read().decode(errors="replace"))' "$2"
+}
+
 # Sets up the engine for PROJECT: ENGINE, COMPOSE, and for podman the API service
 # (DOCKER_HOST), the health ticker and the saved host state.
 engine_setup() {

@@ -2,13 +2,22 @@
 # Source it after common.sh; ENGINE (podman or docker) says which engine builds. Works with a
 # registry (pulls debian and the official Swift image) and without one (debootstrap from the
 # host's Debian mirror; the binary built on the host and taken from the build context by the
-# Dockerfile's host-binary target, on Docker 20.10 as on podman).
+# Dockerfile's host-binary targets, on Docker 20.10 as on podman).
 
 IMAGE=${CHRONYVISOR_IMAGE:-localhost/chronyvisor:latest}
-# The Debian release of the runtime stage (Dockerfile ARG DEBIAN_RELEASE).
-DEBIAN_RELEASE=${DEBIAN_RELEASE:-bookworm}
+# The debug variant (the Dockerfile's debug target: the same image on Debian's whole file
+# system, with a shell and apt): IMAGE's tag with -debug (localhost/chronyvisor:latest-debug).
+debug_image_name() {
+  local name=$1
+  case ${name##*/} in *:*) printf '%s-debug\n' "$name" ;; *) printf '%s:latest-debug\n' "$name" ;; esac
+}
+DEBUG_IMAGE=${CHRONYVISOR_DEBUG_IMAGE:-$(debug_image_name "$IMAGE")}
+# The Debian release of the runtime stage (Dockerfile ARG DEBIAN_RELEASE): Debian 13 with
+# chrony 4.6; bookworm (Debian 12, chrony 4.3) builds and passes too.
+DEBIAN_RELEASE=${DEBIAN_RELEASE:-trixie}
 BASE_IMAGE=docker.io/library/debian:${DEBIAN_RELEASE}-slim
-# The build stage's image (Dockerfile ARG SWIFT_IMAGE).
+# The build stage's image (Dockerfile ARG SWIFT_IMAGE): Debian 12's, whose glibc (2.36) the
+# binary then needs at least, for either release.
 SWIFT_IMAGE=${SWIFT_IMAGE:-docker.io/library/swift:6.3-bookworm}
 # CHRONYVISOR_OFFLINE=1 never pulls (air-gapped: no attempt to reach a registry at all).
 CHRONYVISOR_OFFLINE=${CHRONYVISOR_OFFLINE:-auto}
@@ -151,14 +160,21 @@ host_binary_build() {
   say "built chronyvisor in $(since "$started") s ($(du -h .build-release/context/out/chronyvisor | cut -f1) stripped)"
 }
 
-# Builds the image from the Dockerfile. The build stage runs in the official Swift image when
-# it is there or can be pulled; otherwise the binary is built on the host and the Dockerfile's
-# host-binary target takes it from the build context (any builder: Docker 20.10's classic
-# one and BuildKit, podman). podman builds in docker format: the OCI format silently drops
-# HEALTHCHECK.
+# Builds the image from the Dockerfile: `image_build` the minimal image as IMAGE,
+# `image_build debug` the debug variant as DEBUG_IMAGE. The build stage runs in the official
+# Swift image when it is there or can be pulled; otherwise the binary is built on the host and
+# the Dockerfile's host-binary targets take it from the build context (any builder: Docker
+# 20.10's classic one and BuildKit, podman). podman builds in docker format: the OCI format
+# silently drops HEALTHCHECK.
 image_build() {
+  local variant=${1:-minimal} tag=$IMAGE target=
+  case $variant in
+    minimal) ;;
+    debug) tag=$DEBUG_IMAGE; target=debug ;;
+    *) die "image_build: unknown variant $variant (minimal or debug)" ;;
+  esac
   base_image_ensure
-  local args=(-t "$IMAGE" --build-arg "DEBIAN_RELEASE=$DEBIAN_RELEASE" --build-arg "SWIFT_IMAGE=$SWIFT_IMAGE")
+  local args=(-t "$tag" --build-arg "DEBIAN_RELEASE=$DEBIAN_RELEASE" --build-arg "SWIFT_IMAGE=$SWIFT_IMAGE")
   if have git && git rev-parse --git-dir >/dev/null 2>&1; then
     args+=(--build-arg "VERSION=$(project_version)"
       --build-arg "REVISION=$(git rev-parse HEAD)"
@@ -167,28 +183,56 @@ image_build() {
   [ "$ENGINE" = podman ] && args+=(--format docker --pull=never)
   if [ "${CHRONYVISOR_BUILD:-auto}" = host ] || { ! image_exists "$SWIFT_IMAGE" && ! try_pull "$SWIFT_IMAGE"; }; then
     say "no $SWIFT_IMAGE: the binary is built on this host instead"
-    host_binary_build
-    args+=(--target host-binary)
+    [ -n "${HOST_BINARY_BUILT:-}" ] || host_binary_build
+    HOST_BINARY_BUILT=1
+    target=host-binary${target:+-$target}
   fi
+  [ -n "$target" ] && args+=(--target "$target")
   local started log previous; started=$(now); log=$(mktemp)
-  previous=$("$ENGINE" image inspect --format '{{.Id}}' "$IMAGE" 2>/dev/null || true)
-  say "building $IMAGE"
+  previous=$("$ENGINE" image inspect --format '{{.Id}}' "$tag" 2>/dev/null || true)
+  say "building $tag (Debian $DEBIAN_RELEASE${target:+, target $target})"
   if ! with_progress "image build" output_to "$log" "$ENGINE" build "${args[@]}" -f Dockerfile .; then
     tail -40 "$log" >&2; rm -f "$log"
     die "building the image failed (the build's last lines above)"
   fi
+  # What the minimal image took from Debian (scripts/image-rootfs.sh prints it; a cached
+  # build prints nothing).
+  grep -h '^image-rootfs: [0-9]* Debian packages' "$log" | sed 's/^image-rootfs: //' | while IFS= read -r line; do say "$line"; done || true
   rm -f "$log"
   # The image this build replaced, now untagged: removed unless a container still uses it.
-  if [ -n "$previous" ] && [ "$previous" != "$("$ENGINE" image inspect --format '{{.Id}}' "$IMAGE")" ] \
+  if [ -n "$previous" ] && [ "$previous" != "$("$ENGINE" image inspect --format '{{.Id}}' "$tag")" ] \
     && [ -z "$("$ENGINE" image inspect --format '{{join .RepoTags ","}}' "$previous" 2>/dev/null)" ]; then
     "$ENGINE" rmi "$previous" >/dev/null 2>&1 || true
   fi
-  say "built $IMAGE in $(since "$started") s: $(image_size) MB"
+  say "built $tag in $(since "$started") s: $(image_size "$tag") MB"
 }
 
-# The image's size in MB (10^6 bytes), as the engine reports it.
+# An image's size in MB (10^6 bytes), as the engine reports it (IMAGE when none is named).
 image_size() {
-  "$ENGINE" image inspect --format '{{.Size}}' "$IMAGE" | awk '{ printf "%.0f", $1 / 1000000 }'
+  "$ENGINE" image inspect --format '{{.Size}}' "${1:-$IMAGE}" | awk '{ printf "%.0f", $1 / 1000000 }'
+}
+
+# How many Debian packages have files in an image (IMAGE when none is named): the installed
+# packages of /var/lib/dpkg/status where dpkg is (the debug variant, an image on Debian), else
+# the records in /var/lib/dpkg/status.d (the minimal image: one per package it took files
+# from). Read from the image's exported file system: the minimal image has no program to ask.
+image_package_count() {
+  local id rc=0
+  id=$("$ENGINE" create "${1:-$IMAGE}") || return 1
+  "$ENGINE" export "$id" | python3 -c '
+import sys, tarfile
+status_d, installed = 0, 0
+with tarfile.open(fileobj=sys.stdin.buffer, mode="r|") as t:
+    for m in t:
+        name = m.name.lstrip("./")
+        if name.startswith("var/lib/dpkg/status.d/") and m.isfile():
+            status_d += 1
+        elif name == "var/lib/dpkg/status":
+            text = t.extractfile(m).read().decode(errors="replace")
+            installed = sum(1 for p in text.split("\n\n") if "Status: install ok installed" in p)
+print(installed or status_d)' || rc=$?
+  "$ENGINE" rm "$id" >/dev/null 2>&1 || true
+  return $rc
 }
 
 # The chrony version in IMAGE (its chronyc; nothing is started).
