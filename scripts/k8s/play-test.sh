@@ -109,6 +109,24 @@ play() {   # YAML IP NAME (the Pod's or Deployment's name)
   pod_name[$3]=$(podman pod inspect --format '{{.Name}}' "$id")
   ctr_name[$3]=$(podman pod inspect --format '{{range .Containers}}{{.Name}} {{end}}' "$id" | tr ' ' '\n' | grep -v -e '-infra$' -e '^$' | head -1)
   pods+=("${pod_name[$3]}")
+  pod_sysctls "$1" "$id"
+}
+# podman 4.3's kube play does not apply a Pod's securityContext.sysctls, which the kubelet
+# does before any container starts. The one the manifests ask for
+# (net.ipv4.ip_unprivileged_port_start: UDP 123 bound as a user) is set here in the pod's
+# network namespace from the host, as the kubelet's runtime would, and the pod's containers
+# are started again, so that they start as in a cluster.
+pod_sysctls() {   # YAML POD_ID
+  local value infra pid c
+  value=$(grep -A1 'name: net.ipv4.ip_unprivileged_port_start' "$1" | awk '/value:/ { gsub(/"/, "", $2); print $2; exit }')
+  [ -n "$value" ] || return 0
+  infra=$(podman pod inspect --format '{{.InfraContainerID}}' "$2")
+  pid=$(podman inspect --format '{{.State.Pid}}' "$infra")
+  nsenter -t "$pid" -n sysctl -qw "net.ipv4.ip_unprivileged_port_start=$value" \
+    || fail "could not set net.ipv4.ip_unprivileged_port_start=$value in pod $2's network namespace"
+  for c in $(podman pod inspect --format '{{range .Containers}}{{.ID}} {{end}}' "$2"); do
+    [ "$c" = "$infra" ] || podman restart "$c" >/dev/null || fail "could not restart container $c of pod $2"
+  done
 }
 play "$work/reference.yaml" "$REFERENCE_IP" k8s-test-reference
 for i in "${!RELAY_IPS[@]}"; do play "$work/relay-$i.yaml" "${RELAY_IPS[$i]}" "chronyvisor-relay-$i"; done
