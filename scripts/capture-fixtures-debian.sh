@@ -14,6 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SCRIPT_NAME=capture-fixtures-debian
 . scripts/lib/common.sh
+help_requested "$@" && { script_help "$0"; exit 0; }
 . scripts/lib/image.sh   # debian_mirror
 . scripts/lib/debian-root.sh
 

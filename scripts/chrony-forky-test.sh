@@ -22,6 +22,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SCRIPT_NAME=chrony-forky-test
 . scripts/lib/common.sh
+help_requested "$@" && { script_help "$0"; exit 0; }
 . scripts/lib/image.sh
 . scripts/lib/debian-root.sh
 

@@ -26,6 +26,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SCRIPT_NAME=debian13-engines-test
 . scripts/lib/common.sh
+help_requested "$@" && { script_help "$0"; exit 0; }
 . scripts/lib/podman-install.sh
 . scripts/lib/engine.sh
 . scripts/lib/image.sh

@@ -30,6 +30,7 @@
 set -euo pipefail
 
 die() { printf 'image-rootfs: %s\n' "$*" >&2; exit 1; }
+case ${1:-} in -h|--help) awk 'NR == 1 && /^#!/ { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"; exit 0 ;; esac
 [ $# -ge 1 ] || die "usage: image-rootfs.sh DEST [--program PATH | --library SONAME | --package-libraries PKG | --file PATH | --tree DIR | --dir DIR | --user NAME] ..."
 DEST=$1; shift
 [ ! -e "$DEST" ] || [ -z "$(ls -A "$DEST")" ] || die "$DEST is not empty"

@@ -23,6 +23,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SCRIPT_NAME=systemd-forky-test
 . scripts/lib/common.sh
+help_requested "$@" && { script_help "$0"; exit 0; }
 . scripts/lib/podman-install.sh
 . scripts/lib/engine.sh
 . scripts/lib/image.sh
