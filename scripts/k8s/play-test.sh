@@ -118,7 +118,7 @@ play() {   # YAML IP NAME (the Pod's or Deployment's name)
 # are started again, so that they start as in a cluster.
 pod_sysctls() {   # YAML POD_ID
   local value infra pid c
-  value=$(grep -A1 'name: net.ipv4.ip_unprivileged_port_start' "$1" | awk '/value:/ { gsub(/"/, "", $2); print $2; exit }')
+  value=$(grep -A1 'name: net.ipv4.ip_unprivileged_port_start' "$1" | awk '/value:/ { gsub(/["\047]/, "", $2); print $2; exit }')
   [ -n "$value" ] || return 0
   infra=$(podman pod inspect --format '{{.InfraContainerID}}' "$2")
   pid=$(podman inspect --format '{{.State.Pid}}' "$infra")
