@@ -42,11 +42,12 @@ FROM debian:${DEBIAN_RELEASE}-slim AS runtime-base
 # range, so chrony's postinst finds it and keeps it): the image runs as it (USER below), and
 # Kubernetes' runAsNonRoot/runAsUser and Compose's user need a number known in advance.
 # Nothing here starts a service: invoke-rc.d finds no init in an image build.
-# /var/lib/chrony (the state directory: drift file, NTS keys and cookies) is root's with mode
-# 1777, like /tmp: podman (4.3) gives a tmpfs mounted over a directory of the image that
+# /run and /var/lib/chrony (the state directory: drift file, NTS keys and cookies) are root's
+# with mode 1777, like /tmp: podman (4.3) gives a tmpfs mounted over a directory of the image that
 # directory's mode but root as owner, whatever `mode=` says, so only a world-writable mode
 # lets the image's user write in the stand's tmpfs; chronyvisor takes a 1777 directory as
-# it is (Docker's tmpfs and Kubernetes' emptyDir with fsGroup are the user's anyway).
+# it is. Docker 20.10 left the stand's tmpfs on /run unwritable to the user as well. (Kubernetes' emptyDirs
+# with fsGroup are the user's anyway.)
 # What is installed (the minimal image takes only the files it names from these):
 #  - chrony, tzdata (UTC; the leap-second list /usr/share/zoneinfo/leap-seconds.list, read
 #    by chronyd >= 4.6's `leapseclist`), libsystemd0 (sd_notify, dlopen'ed on first use);
@@ -106,7 +107,7 @@ RUN groupadd --system --gid 123 _chrony \
  && rm -f /etc/chrony/chrony.conf \
  && mkdir -p /etc/chrony/conf.d \
  && install -d -o 123 -g 123 -m 0750 /run/chrony /run/chronyvisor \
- && install -d -o 0 -g 0 -m 1777 /var/lib/chrony \
+ && install -d -o 0 -g 0 -m 1777 /var/lib/chrony && chmod 1777 /run \
  && test "$(id -u _chrony):$(id -g _chrony)" = 123:123
 
 COPY conf-templates/ /usr/share/chronyvisor/conf-templates/

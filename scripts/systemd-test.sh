@@ -173,7 +173,7 @@ note "images: stand $(since "$t") s, systemd layer $(since "$t2") s"
 # the hybrid layout (258 removed v1 altogether): there it gets the host's unified (cgroup2)
 # hierarchy at /sys/fs/cgroup instead, and makes its cgroups under the container's own.
 run_options=()
-sd_version=$(podman run --rm --network none --entrypoint /lib/systemd/systemd "$TEST_IMAGE" --version 2>/dev/null | awk 'NR == 1 { print $2 }')
+sd_version=$(podman run --rm --network none --entrypoint /bin/sh "$TEST_IMAGE" -c '/lib/systemd/systemd --version' 2>/dev/null | awk 'NR == 1 { print $2 }')
 if [ "$(stat -fc %T /sys/fs/cgroup)" != cgroup2fs ] && [ -d /sys/fs/cgroup/unified ] && [ "${sd_version:-0}" -ge 256 ]; then
   run_options+=(-v /sys/fs/cgroup/unified:/sys/fs/cgroup:rw)
   note "systemd $sd_version on a cgroup v1 (hybrid) host: the container gets the unified hierarchy at /sys/fs/cgroup"
