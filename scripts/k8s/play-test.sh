@@ -100,33 +100,40 @@ podman network create --subnet "$SUBNET_PREFIX.0/24" "$NET" >/dev/null
 probe_list=$("$PY" scripts/k8s/play_manifests.py "$rendered" "$work" "$REFERENCE_IP" "${RELAY_IPS[@]}" "$GATEWAY_IP" "$IMAGE")
 
 declare -A pod_ip=() pod_name=() ctr_name=()
+# podman 4.3's kube play does not apply a Pod's securityContext.sysctls, which the kubelet
+# sets in the pod's network namespace before any container starts. The one the manifests ask
+# for (net.ipv4.ip_unprivileged_port_start: UDP 123 bound as a user) reaches the pod's
+# network namespace here through podman's own default_sysctls, in a containers.conf of the
+# test's (the host's settings plus that line) given to kube play alone: the host's
+# containers.conf is not changed.
+play_containers_conf() {   # YAML -> the containers.conf to play it with
+  local value conf=$work/containers-$(basename "$1" .yaml).conf
+  value=$(grep -A1 'name: net.ipv4.ip_unprivileged_port_start' "$1" | awk '/value:/ { gsub(/["\047]/, "", $2); print $2; exit }')
+  "$PY" - "${CONTAINERS_CONF:-/etc/containers/containers.conf}" "$conf" "$value" <<'PY'
+import os, sys
+src, dst, value = sys.argv[1:4]
+lines = open(src).read().splitlines() if os.path.exists(src) else []
+if value:
+    line = 'default_sysctls = ["net.ipv4.ip_unprivileged_port_start=%s"]' % value
+    lines = [l for l in lines if not l.strip().startswith("default_sysctls")]
+    if "[containers]" in [l.strip() for l in lines]:
+        i = [l.strip() for l in lines].index("[containers]")
+        lines.insert(i + 1, line)
+    else:
+        lines = ["[containers]", line] + lines
+open(dst, "w").write("\n".join(lines) + "\n")
+PY
+  echo "$conf"
+}
 play() {   # YAML IP NAME (the Pod's or Deployment's name)
   yamls+=("$1")
-  out=$(podman kube play --network "$NET" --ip "$2" "$1" 2>&1) || fail "podman kube play $(basename "$1"): $out"
+  out=$(CONTAINERS_CONF=$(play_containers_conf "$1") podman kube play --network "$NET" --ip "$2" "$1" 2>&1) || fail "podman kube play $(basename "$1"): $out"
   local id; id=$(awk '/^Pod:/ { getline; print; exit }' <<< "$out")
   [ -n "$id" ] || fail "podman kube play $(basename "$1") named no pod: $out"
   pod_ip[$3]=$2
   pod_name[$3]=$(podman pod inspect --format '{{.Name}}' "$id")
   ctr_name[$3]=$(podman pod inspect --format '{{range .Containers}}{{.Name}} {{end}}' "$id" | tr ' ' '\n' | grep -v -e '-infra$' -e '^$' | head -1)
   pods+=("${pod_name[$3]}")
-  pod_sysctls "$1" "$id"
-}
-# podman 4.3's kube play does not apply a Pod's securityContext.sysctls, which the kubelet
-# does before any container starts. The one the manifests ask for
-# (net.ipv4.ip_unprivileged_port_start: UDP 123 bound as a user) is set here in the pod's
-# network namespace from the host, as the kubelet's runtime would, and the pod's containers
-# are started again, so that they start as in a cluster.
-pod_sysctls() {   # YAML POD_ID
-  local value infra pid c
-  value=$(grep -A1 'name: net.ipv4.ip_unprivileged_port_start' "$1" | awk '/value:/ { gsub(/["\047]/, "", $2); print $2; exit }')
-  [ -n "$value" ] || return 0
-  infra=$(podman pod inspect --format '{{.InfraContainerID}}' "$2")
-  pid=$(podman inspect --format '{{.State.Pid}}' "$infra")
-  nsenter -t "$pid" -n sysctl -qw "net.ipv4.ip_unprivileged_port_start=$value" \
-    || fail "could not set net.ipv4.ip_unprivileged_port_start=$value in pod $2's network namespace"
-  for c in $(podman pod inspect --format '{{range .Containers}}{{.ID}} {{end}}' "$2"); do
-    [ "$c" = "$infra" ] || podman restart "$c" >/dev/null || fail "could not restart container $c of pod $2"
-  done
 }
 play "$work/reference.yaml" "$REFERENCE_IP" k8s-test-reference
 for i in "${!RELAY_IPS[@]}"; do play "$work/relay-$i.yaml" "${RELAY_IPS[$i]}" "chronyvisor-relay-$i"; done
