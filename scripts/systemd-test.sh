@@ -190,7 +190,7 @@ ok "systemd boots as PID 1 in podman without --privileged or added capabilities 
 # stand's image, with man pages and completions generated from that binary.
 id=$(podman create "$IMAGE") && podman cp "$id:/usr/local/bin/chronyvisor" "$work/chronyvisor" && podman rm "$id" >/dev/null \
   || die "copying the binary out of $IMAGE failed"
-export CHRONYVISOR_MAINTAINER=${CHRONYVISOR_MAINTAINER:-chronyvisor systemd test <systemd-test@localhost>}
+export CHRONYVISOR_MAINTAINER=${CHRONYVISOR_MAINTAINER:-chronyvisor systemd test <systemd-test@example.org>}
 release_manpages "$work/chronyvisor" "$work/man"
 release_completions "$work/chronyvisor" "$work/completions"
 deb=$(deb_build "$work/chronyvisor" "$work/man" "$work/completions" "$work")
@@ -231,7 +231,7 @@ fi
 # The upstream is stopped first: READY=1 cannot come until it is started again.
 in_c sed -i 's/^CLOCK_CONTROL=true$/CLOCK_CONTROL=false/' /etc/default/chronyvisor
 in_c grep -qx 'CLOCK_CONTROL=false' /etc/default/chronyvisor || die "could not turn clock control off in /etc/default/chronyvisor"
-printf '%s\n' "$SETTINGS" | in_c sh -c 'cat >> /etc/default/chronyvisor'
+printf '%s\n' "$SETTINGS" | podman exec -i "$C" sh -c 'cat >> /etc/default/chronyvisor'
 in_c systemctl stop ntp-reference.service
 install_started=$(container_now)
 in_c systemctl enable --now "$UNIT" > "$work/install.log" 2>&1 &
