@@ -9,8 +9,10 @@
 /// time against the real-time clock, corrected by tracking's system-time offset) may be at
 /// most `pollsAllowed` times the longer of tracking's update interval and the longest poll
 /// interval of the usable sources: the lost source's missed polls, the reselection and one
-/// poll for a fresh sample. At the gateway's defaults (maxpoll 4: 16 s) that is 64 s; past it
-/// the node is not synchronised. Losing sources below NTP_MIN_SOURCES is unhealthy at once
+/// poll for a fresh sample, and never less than `minimumAllowed`: with the stand's short
+/// polls (the gateway asks its relays every 4 s) chronyd took 17 s from the relay's loss to a
+/// new selection in the container test, past four polls. At maxpoll 4 (16 s) the bound is
+/// 64 s; past it the node is not synchronised. Losing sources below NTP_MIN_SOURCES is unhealthy at once
 /// (the policy's source count), whatever this window says.
 public struct Reselection: Sendable, Equatable {
     /// Seconds since chronyd last updated its clock.
@@ -20,6 +22,8 @@ public struct Reselection: Sendable, Equatable {
 
     /// How many update or poll intervals a reselection may take.
     public static let pollsAllowed = 4.0
+    /// The least a reselection is allowed, however short the polls.
+    public static let minimumAllowed = 60.0
 
     /// Whether the last clock update is recent enough.
     public var isWithinBound: Bool { sinceClockUpdate <= allowed }
@@ -34,7 +38,7 @@ public struct Reselection: Sendable, Equatable {
         // slow); the reference time is in chronyd's time.
         let age = max(0, now + tracking.systemTime - tracking.referenceTime.timeIntervalSince1970)
         let longestPoll = usable.map { powerOfTwo($0.poll) }.max() ?? 0
-        return Reselection(sinceClockUpdate: age, allowed: pollsAllowed * max(tracking.updateInterval, longestPoll))
+        return Reselection(sinceClockUpdate: age, allowed: max(minimumAllowed, pollsAllowed * max(tracking.updateInterval, longestPoll)))
     }
 
     static func powerOfTwo(_ exponent: Int) -> Double {

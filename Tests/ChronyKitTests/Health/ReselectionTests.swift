@@ -55,8 +55,10 @@ import Testing
              mentions: ["not synchronised (no source selected, last clock update 65 s ago, longer than a reselection may take (64 s))"]),
         Case(description: "gateway, the bound follows the update interval when it is the longer", policy: gateway,
              snapshot: { try failover(age: 100, poll: 2, update: 30) }, state: .healthy, mentions: ["up to 120 s"]),
-        Case(description: "gateway, short polls after start: a short bound", policy: gateway,
-             snapshot: { try failover(age: 5, poll: 0, update: 0.5) }, state: .unhealthy, mentions: ["longer than a reselection may take (4 s)"]),
+        Case(description: "gateway, short polls (every 4 s): 17 s without a clock update, as seen in the stand, is forgiven",
+             policy: gateway, snapshot: { try failover(age: 17, poll: 2, update: 4) }, state: .healthy, mentions: ["up to 60 s"]),
+        Case(description: "gateway, short polls: the bound never falls below 60 s, and holds past it", policy: gateway,
+             snapshot: { try failover(age: 61, poll: 0, update: 0.5) }, state: .unhealthy, mentions: ["longer than a reselection may take (60 s)"]),
         Case(description: "gateway, only one relay left: below NTP_MIN_SOURCES, no reselection to wait for", policy: gateway,
              snapshot: { try failover(age: 3, unreachable: ["127.0.0.61", "127.0.0.62"]) }, state: .unhealthy,
              mentions: ["not synchronised (no source selected)", "only 1 of 3 relays"]),
@@ -104,12 +106,16 @@ import Testing
         var tracking = try #require(try HealthPolicyTests.reports("gateway-synchronised").tracking)
         tracking.referenceTime = Timestamp(seconds: 1000, nanoseconds: 0)
         tracking.systemTime = 0.5  // the clock is half a second slow: chronyd's now is 0.5 s later
-        tracking.updateInterval = 2
+        tracking.updateInterval = 20
         let sources = try #require(try HealthPolicyTests.reports("gateway-synchronised").sources)
-        let r = try #require(Reselection.evaluate(tracking: tracking, usable: sources, minSources: 2, now: 1010))
-        #expect(r.sinceClockUpdate == 10.5)
-        #expect(r.allowed == 8)  // 4 × max(2 s update, 0.25 s poll)
+        let r = try #require(Reselection.evaluate(tracking: tracking, usable: sources, minSources: 2, now: 1090))
+        #expect(r.sinceClockUpdate == 90.5)
+        #expect(r.allowed == 80)  // 4 × max(20 s update, 0.25 s poll), above the 60 s floor
         #expect(!r.isWithinBound)
+        tracking.updateInterval = 2
+        let short = try #require(Reselection.evaluate(tracking: tracking, usable: sources, minSources: 2, now: 1050))
+        #expect(short.allowed == Reselection.minimumAllowed)  // 4 × 2 s is below the floor
+        #expect(short.isWithinBound)
         tracking.referenceTime = .epoch
         #expect(Reselection.evaluate(tracking: tracking, usable: sources, minSources: 2, now: 1010) == nil)
         #expect(Reselection.evaluate(tracking: tracking, usable: [], minSources: 1, now: 1010) == nil)
