@@ -128,6 +128,12 @@ until [ "$(sources chrony-main | awk -F, '$2 ~ /[*+-]/' | wc -l)" -ge 3 ]; do
   past "$t" "$LIMIT" && fail "the gateway does not use all three relays again after $LIMIT s: $(sources chrony-main)"
   sleep 1
 done
+# and the restarted relay ready itself (it starts again from "starting"), so that (b) sees
+# only what the falseticker does.
+until r=$(readiness "$selected"); [ "${r%% *}" = ready ]; do
+  past "$t" "$LIMIT" && fail "$selected is not ready again $LIMIT s after its restart: $r"
+  sleep 1
+done
 if [ "$not_ready" = 0 ]; then
   ok "(d) the selected relay $selected lost: the gateway stayed ready every second for $FAILOVER_WATCH s"
   failover_ok=1
