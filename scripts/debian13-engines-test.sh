@@ -72,7 +72,11 @@ t=$(now)
 host_binary_build
 timings+=("binary $(since "$t") s")
 
-# ---- mounts: the kernel's file systems, a fresh /run, this checkout at the same path -------
+# ---- mounts: the root itself, the kernel's file systems, a fresh /run, this checkout ------
+# The root a mount point of its own (a bind mount onto itself): the engines unpack image layers
+# in a mount namespace of their own after making / private, which a chroot's / that is no
+# mount point refuses ("remount /, flags: 0x44000: invalid argument").
+mount --bind "$root" "$root"; mount --make-private "$root"
 mount -t proc proc "$root/proc"
 mount --rbind /sys "$root/sys"; mount --make-rslave "$root/sys"
 mount --rbind /dev "$root/dev"; mount --make-rslave "$root/dev"
@@ -84,10 +88,18 @@ cp /etc/resolv.conf "$root/etc/resolv.conf"
 inside() { chroot "$root" env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root TERM=dumb "$@"; }
 say "versions in $RELEASE: $(inside dockerd --version), $(inside podman --version), netavark $(inside /usr/lib/podman/netavark --version | awk '{ print $2 }'), compose $(inside docker compose version --short), chrony $(inside chronyc --version | awk '{ print $4 }'), systemd-less chroot on $(uname -r)"
 
+# netavark 1.14 uses its nftables driver by default and fails without the nft command: the
+# root file system has no nftables, and netavark runs with its iptables driver, whose rules
+# and chains container-test.sh compares before and after and removes (as on Debian 12).
+mkdir -p "$root/etc/containers/containers.conf.d"
+printf '# scripts/debian13-engines-test.sh: the firewall the container test checks and cleans.\n[network]\nfirewall_driver = "iptables"\n' \
+  > "$root/etc/containers/containers.conf.d/40-chronyvisor-firewall.conf"
+
 # The base image from the host's podman (seconds) instead of a debootstrap inside.
 release=$(DEBIAN_RELEASE=${DEBIAN_RELEASE:-} bash -c '. scripts/lib/common.sh; . scripts/lib/image.sh; echo "$BASE_IMAGE"')
 if have podman && podman image exists "$release" 2>/dev/null; then
   t=$(now)
+  rm -f "$root/var/tmp/base.tar"   # a failed run's, in a kept root file system
   podman image save "$release" -o "$root/var/tmp/base.tar" >/dev/null
   inside podman load -q -i /var/tmp/base.tar >/dev/null
   rm -f "$root/var/tmp/base.tar"
@@ -97,7 +109,7 @@ fi
 for engine in podman docker; do
   t=$(now)
   say "container-test.sh on $RELEASE's $engine"
-  inside bash -c 'cd "$1" && CHRONYVISOR_ENGINE=$2 CHRONYVISOR_PREBUILT=1 CHRONYVISOR_OFFLINE=1 CHRONYVISOR_BUILD=host \
+  inside bash -c 'cd "$1" && CHRONYVISOR_ENGINE=$2 CHRONYVISOR_COMPOSE=v2 CHRONYVISOR_PREBUILT=1 CHRONYVISOR_OFFLINE=1 CHRONYVISOR_BUILD=host \
     DEBIAN_RELEASE=${3:-} scripts/container-test.sh' bash "$repo" "$engine" "${DEBIAN_RELEASE:-}"
   timings+=("$engine $(since "$t") s")
 done
