@@ -155,7 +155,11 @@ fi
 # Compose 2.26) from a trixie root file system entered by chroot; it reuses the host-built
 # binary and copies the base image from the host's podman (docs/tested-on.md). Opt-in
 # (CHRONYVISOR_DEBIAN13_ENGINES_TEST=1) until it passes: on podman 5.4 the stand's reference
-# never turned healthy (chronyc in it got no answer from its chronyd), not yet explained.
+# never turned healthy. A process `podman exec` starts (the health check's chronyc) does not
+# see the container's file system: entered by chroot, runc's pivot_root leaves the
+# container's mount namespace rooted at the host's /, where setns puts exec'd processes
+# (chronyc's bind of /run/chrony/chronyc.6.sock: ENOENT). Entering the root file system by
+# pivot_root in a mount namespace of its own, not chroot, is the likely fix; not yet done.
 if [ -x scripts/debian13-engines-test.sh ] && [ "${CHRONYVISOR_DEBIAN13_ENGINES_TEST:-0}" = 1 ]; then
   debian13_started=$SECONDS
   scripts/debian13-engines-test.sh
