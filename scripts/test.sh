@@ -56,6 +56,7 @@ is_root || say "warning: not root: package installs, the integration tests that 
 run_state=$(mktemp -d /tmp/chronyvisor-test.XXXXXX)
 dpkg-query -W -f='${Package}\n' 2>/dev/null | sort > "$run_state/packages-before" || true
 service_links > "$run_state/links-before"
+running_units > "$run_state/units-before"
 test_started=$(now)
 finish() {
   local rc=$?
@@ -64,8 +65,19 @@ finish() {
   while IFS= read -r link; do
     [ -n "$link" ] && rm -f "$link" && say "removed the service link $link that this run's installs left"
   done < <(comm -13 "$run_state/links-before" <(service_links))
-  local installed
+  local installed unit pkg
   installed=$(comm -13 "$run_state/packages-before" <(dpkg-query -W -f='${Package}\n' 2>/dev/null | sort) | tr '\n' ' ')
+  # A unit running now that was not before: stopped when a package this run installed owns
+  # it (installs start nothing, so this is a safety net), otherwise named.
+  while IFS= read -r unit; do
+    [ -n "$unit" ] || continue
+    pkg=$(unit_package "$unit")
+    if [ -n "$pkg" ] && [[ " $installed " == *" $pkg "* ]]; then
+      systemctl stop "$unit" 2>/dev/null && say "stopped $unit ($pkg, installed by this run)"
+    else
+      say "warning: $unit runs now and did not before this run (left alone: no package this run installed owns it)"
+    fi
+  done < <(comm -13 "$run_state/units-before" <(running_units))
   if [ -n "$installed" ]; then
     say "installed by this run (kept, no service enabled or started): $installed"
   else
