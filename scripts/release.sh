@@ -85,15 +85,18 @@ if [ "$with_image" = 1 ]; then
   . scripts/lib/image.sh
   engine_choose
   t=$(now)
+  # Built under the release's own tag, never the stand's localhost/chronyvisor:latest (which
+  # the stand and the tests share), and removed once saved unless it was there before.
+  IMAGE=localhost/chronyvisor:$version
+  had_image=0; image_exists "$IMAGE" && had_image=1
   CHRONYVISOR_BUILD=host image_build   # the binary just built, not a second build in an image
-  "$ENGINE" tag "$IMAGE" "localhost/chronyvisor:$version"
   image_archive="$dist/chronyvisor_${version}_image.tar.gz"
   if [ "$ENGINE" = podman ]; then
-    podman save --format docker-archive "localhost/chronyvisor:$version" | gzip -6n > "$image_archive"
+    podman save --format docker-archive "$IMAGE" | gzip -6n > "$image_archive"
   else
-    docker save "localhost/chronyvisor:$version" | gzip -6n > "$image_archive"
+    docker save "$IMAGE" | gzip -6n > "$image_archive"
   fi
-  "$ENGINE" rmi "localhost/chronyvisor:$version" >/dev/null 2>&1 || true
+  [ "$had_image" = 1 ] || "$ENGINE" rmi "$IMAGE" >/dev/null 2>&1 || true
   say "$image_archive ($(du -h "$image_archive" | cut -f1); image built and saved in $(since "$t") s)"
 fi
 

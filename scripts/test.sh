@@ -22,7 +22,7 @@
 # Skip a stage with CHRONYVISOR_SKIP_<STAGE>=1: LEAN_CHECK, SCRIPT_HELP_TEST, DOCS_CHECK,
 # REFERENCE_CHECK, FUZZ, PROMETHEUS_RULES_TEST, CONTAINER_TEST (DOCKER_TEST: Docker's runs
 # only; COMPOSE_V2_TEST: the Compose v2 runs only), TIME_FAULT_TEST, MONITORING_TEST,
-# K8S_TEST, NTS_TEST, SYSTEMD_TEST. Opt-in stages: CHRONYVISOR_CLEANROOM_TEST=1 (the
+# K8S_TEST, NTS_TEST, SYSTEMD_TEST, RELEASE_TEST. Opt-in stages: CHRONYVISOR_CLEANROOM_TEST=1 (the
 # fresh-machine clean room), CHRONYVISOR_CHRONY_FORKY_TEST=1,
 # CHRONYVISOR_DEBIAN13_ENGINES_TEST=1 and (in k8s-test.sh) CHRONYVISOR_K8S_NTS_PLAY=1.
 set -euo pipefail
@@ -42,7 +42,7 @@ command -v swift >/dev/null 2>&1 || die "the Swift toolchain (6.1 or later) is n
 stages=(swift-tests)
 for s in LEAN_CHECK:lean-check SCRIPT_HELP_TEST:script-help DOCS_CHECK:docs-check PROMETHEUS_RULES_TEST:prometheus-rules \
   REFERENCE_CHECK:reference-check FUZZ:fuzz CONTAINER_TEST:container-test TIME_FAULT_TEST:time-faults \
-  MONITORING_TEST:monitoring K8S_TEST:kubernetes NTS_TEST:nts SYSTEMD_TEST:systemd; do
+  MONITORING_TEST:monitoring K8S_TEST:kubernetes NTS_TEST:nts SYSTEMD_TEST:systemd RELEASE_TEST:release; do
   v=CHRONYVISOR_SKIP_${s%%:*}
   [ "${!v:-0}" = 1 ] || stages+=("${s#*:}")
 done
@@ -219,6 +219,15 @@ if [ -x scripts/systemd-test.sh ] && [ "${CHRONYVISOR_SKIP_SYSTEMD_TEST:-0}" != 
   systemd_test_started=$(date +%s)
   scripts/systemd-test.sh
   echo "test.sh: systemd test took $(( $(date +%s) - systemd_test_started )) s"
+fi
+
+# The release: scripts/release.sh into dist/ (reusing the container tests' host build), the
+# checksums, lintian, and the image archive loaded into podman and Docker, one relay from it
+# answering (a few minutes).
+if [ "${CHRONYVISOR_SKIP_RELEASE_TEST:-0}" != 1 ]; then
+  release_test_started=$(date +%s)
+  scripts/release-test.sh
+  echo "test.sh: release-test.sh took $(( $(date +%s) - release_test_started )) s"
 fi
 
 # The fresh-machine path in a clean Debian root file system: opt-in
