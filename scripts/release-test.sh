@@ -69,7 +69,7 @@ say "release.sh took $(since "$t") s"
 version=$(project_version) arch=$(dpkg --print-architecture)
 tarball=dist/chronyvisor_${version}_linux_${arch}.tar.gz
 deb=dist/chronyvisor_${version}_${arch}.deb
-archive=dist/chronyvisor_${version}_image.tar.gz
+archive=dist/chronyvisor_${version}_image.tar
 for f in "$tarball" "$deb" "$archive" dist/SHA256SUMS; do
   [ -s "$f" ] || fail "$f is missing or empty"
 done
