@@ -58,8 +58,8 @@ down() {
   else
     engine_choose
     compose --profile demo down --remove-orphans --timeout 10 >/dev/null 2>&1 || true
-    podman rmi "$PLAIN_IMAGE" >/dev/null 2>&1 || true
     engine_teardown "$PROJECT"
+    podman rmi "$PLAIN_IMAGE" >/dev/null 2>&1 || true
   fi
 }
 
