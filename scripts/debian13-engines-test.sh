@@ -67,7 +67,7 @@ if [ -z "$root" ]; then
   debian_root_make "$RELEASE" "$root" "${PACKAGES[@]}"
   timings+=("root file system $(since "$t") s")
 fi
-chroot "$root" sh -c 'command -v dockerd && command -v podman' >/dev/null || die "$root lacks dockerd or podman"
+[ -x "$root/usr/sbin/dockerd" ] && [ -x "$root/usr/bin/podman" ] || die "$root lacks dockerd or podman"
 [ -f "$root/usr/sbin/policy-rc.d" ] || { printf '#!/bin/sh\nexit 101\n' > "$root/usr/sbin/policy-rc.d"; chmod +x "$root/usr/sbin/policy-rc.d"; }
 
 # ---- the binary, built here --------------------------------------------------------------
@@ -75,21 +75,16 @@ t=$(now)
 host_binary_build
 timings+=("binary $(since "$t") s")
 
-# ---- mounts: the root itself, the kernel's file systems, a fresh /run, this checkout ------
-# The root a mount point of its own (a bind mount onto itself): the engines unpack image layers
-# in a mount namespace of their own after making / private, which a chroot's / that is no
-# mount point refuses ("remount /, flags: 0x44000: invalid argument").
-mount --bind "$root" "$root"; mount --make-private "$root"
-mount -t proc proc "$root/proc"
-mount --rbind /sys "$root/sys"; mount --make-rslave "$root/sys"
-mount --rbind /dev "$root/dev"; mount --make-rslave "$root/dev"
-mount -t tmpfs -o mode=0755 tmpfs "$root/run"
-mkdir -p "$root$repo"
-mount --bind "$repo" "$root$repo"
+# ---- into the root: pivot_root in a mount namespace of its own -----------------------------
+# Not chroot: a chrooted engine's containers stay rooted at the host's / for whatever `podman
+# exec` starts (scripts/lib/debian-root.sh, debian_root_enter). The host's /proc, /sys and
+# /dev, a fresh /run, this checkout at the same path; every mount only in that namespace.
+t=$(now)
 cp /etc/resolv.conf "$root/etc/resolv.conf"
-
-inside() { chroot "$root" env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root TERM=dumb "$@"; }
-say "versions in $RELEASE: $(inside dockerd --version), $(inside podman --version), netavark $(inside /usr/lib/podman/netavark --version | awk '{ print $2 }'), compose $(inside docker compose version --short), chrony $(inside chronyc --version | awk '{ print $4 }'), systemd-less chroot on $(uname -r)"
+debian_root_enter "$root" "$repo"
+inside() { debian_root_in "$@"; }
+timings+=("entered $(since "$t") s")
+say "versions in $RELEASE: $(inside dockerd --version), $(inside podman --version), netavark $(inside /usr/lib/podman/netavark --version | awk '{ print $2 }'), compose $(inside docker compose version --short), chrony $(inside chronyc --version | awk '{ print $4 }'), no systemd, on the host kernel $(uname -r)"
 
 # netavark 1.14 uses its nftables driver by default and fails without the nft command: the
 # root file system has no nftables, and netavark runs with its iptables driver, whose rules
