@@ -124,7 +124,7 @@ debian_root_end_ns() {
   local ns=$1 pids
   pids=$(debian_root_ns_processes "$ns")
   [ -n "$pids" ] || return 0
-  say "ending what still runs in the root file system's mount namespace: $(echo $pids)"
+  say "ending what still runs in the root file system's mount namespace: $(for p in $pids; do printf '%s (%s) ' "$p" "$(cat "/proc/$p/comm" 2>/dev/null)"; done)"
   # shellcheck disable=SC2086
   kill $pids 2>/dev/null || true
   for _ in $(seq 50); do [ -z "$(debian_root_ns_processes "$ns")" ] && return 0; sleep 0.2; done
