@@ -4,7 +4,7 @@
 ///
 /// - chronyd down, or not answered since it started: every 100 ms (no chronyc runs while it
 ///   is down: a tick costs nothing), and the ramp starts again;
-/// - a gateway probing its relays for the start-up burst (`StartupBurst`): every 250 ms;
+/// - a gateway probing its relays for the start-up burst (`StartupBurstPolicy`): every 250 ms;
 /// - answering but not ready yet: 250 ms, 500 ms, 1 s … doubling up to POLL_INTERVAL;
 /// - ready: POLL_INTERVAL.
 /// Never longer than POLL_INTERVAL (which may be below 100 ms).

@@ -2,7 +2,7 @@ import ChronyKit
 
 /// What the supervisor does to chronyd after a poll, once the outcome is published: the
 /// effects a poll's findings call for (`SourceUpkeep`: reselect and refresh; a gateway's
-/// `StartupAccelerator`: the start-up burst). The poll itself (`ChronydObserving`) only reads.
+/// `StartupBurstAction`: the start-up burst). The poll itself (`ChronydObserving`) only reads.
 public protocol AfterPollAction: Sendable {
     /// Acts on what the poll of chronyd `pid` read. Runs in the poll loop, one poll at a time.
     func afterPoll(_ reading: ChronydReading, pid: pid_t) async

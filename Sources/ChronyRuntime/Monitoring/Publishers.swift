@@ -88,7 +88,7 @@ public final class VerdictFilePublisher: PollPublisher {
 }
 
 /// Runs `action` once, when READY=1 is first announced (`run` gives back its start-up pages
-/// there: `StartupPages`).
+/// there: `ExecutablePages`).
 public final class OnceWhenReady: PollPublisher {
     let action: @Sendable () -> Void
     private let done = Atomic(false)

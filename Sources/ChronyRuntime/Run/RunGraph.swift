@@ -17,7 +17,7 @@ public struct RunGraph: Sendable {
     public let warnings: [String]
 
     /// The graph for `plan`. `releasesStartupPages`: give the executable's start-up pages
-    /// back once chronyd is first ready (`StartupPages`; an in-process test does not).
+    /// back once chronyd is first ready (`ExecutablePages`; an in-process test does not).
     public static func build(_ plan: RunPlan, environment: [String: String], logger: Logger,
                              releasesStartupPages: Bool = true) -> RunGraph {
         let chrony = plan.chrony
@@ -29,8 +29,8 @@ public struct RunGraph: Sendable {
             degradedIsReady: health.degradedIsReady, readyWhen: plan.supervision.readyWhen))
         var afterPoll: [any AfterPollAction] = [
             SourceUpkeep(client: plan.chronyc, refreshesNames: SourceRefreshPolicy.applies(to: chrony), logger: logger)]
-        if let accelerator = StartupAccelerator.forNode(chrony, client: plan.chronyc, logger: logger) {
-            afterPoll.append(accelerator)
+        if let burst = StartupBurstAction.forNode(chrony, client: plan.chronyc, logger: logger) {
+            afterPoll.append(burst)
         }
         let release: @Sendable () -> Void = { Self.releaseStartupPages(logger: logger) }
         let configuration = SupervisorConfiguration(
@@ -86,7 +86,7 @@ public struct RunGraph: Sendable {
     }
 
     private static func releaseStartupPages(logger: Logger) {
-        let released = StartupPages.release()
+        let released = ExecutablePages.release()
         logger.debug("start-up pages released", metadata: ["bytes": "\(released.map(String.init) ?? "refused")"])
     }
 }

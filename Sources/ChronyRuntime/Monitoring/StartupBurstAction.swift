@@ -2,16 +2,16 @@ import ChronyKit
 import Logging
 import Synchronization
 
-/// The effects of `StartupBurst`, after each poll of a gateway: probes its relays and asks
+/// The effects of `StartupBurstPolicy`, after each poll of a gateway: probes its relays and asks
 /// chronyd for a `burst` through its command socket (as `BlockingWork`: it blocks briefly).
 /// Keeps the bursts of the running chronyd (a restarted one gets its own).
-public final class StartupAccelerator: AfterPollAction {
+public final class StartupBurstAction: AfterPollAction {
     let client: ChronycClient
     let relays: [NTPSource]
     let minSources: Int
     let logger: Logger
     /// The bursts asked of the chronyd with this pid.
-    private let books = Mutex<(burst: StartupBurst, pid: pid_t?)>((StartupBurst(), nil))
+    private let books = Mutex<(burst: StartupBurstPolicy, pid: pid_t?)>((StartupBurstPolicy(), nil))
 
     public init(client: ChronycClient, relays: [NTPSource], minSources: Int, logger: Logger) {
         self.client = client
@@ -20,10 +20,10 @@ public final class StartupAccelerator: AfterPollAction {
         self.logger = logger
     }
 
-    /// The accelerator a node's settings call for: a gateway's, nil for a relay.
-    public static func forNode(_ settings: ChronySettings, client: ChronycClient, logger: Logger) -> StartupAccelerator? {
+    /// The action a node's settings call for: a gateway's, nil for a relay.
+    public static func forNode(_ settings: ChronySettings, client: ChronycClient, logger: Logger) -> StartupBurstAction? {
         settings.role == .gateway
-            ? StartupAccelerator(client: client, relays: settings.servers, minSources: settings.minSources, logger: logger)
+            ? StartupBurstAction(client: client, relays: settings.servers, minSources: settings.minSources, logger: logger)
             : nil
     }
 
@@ -35,8 +35,8 @@ public final class StartupAccelerator: AfterPollAction {
     /// answer synchronised, ask chronyd for a burst.
     public func afterPoll(_ reading: ChronydReading, pid: pid_t) async {
         let observation = reading.observation
-        let burst = books.withLock { b -> StartupBurst in
-            if b.pid != pid { b = (StartupBurst(), pid) }
+        let burst = books.withLock { b -> StartupBurstPolicy in
+            if b.pid != pid { b = (StartupBurstPolicy(), pid) }
             return b.burst
         }
         guard burst.wantsProbe(role: .gateway, observation: observation) else { return }
