@@ -41,6 +41,15 @@ SCRIPT_NAME=systemd-test
 . scripts/lib/packages.sh
 
 PROJECT=chronyvisor-systemd-test
+# Another Debian release than the stand's (DEBIAN_RELEASE=bookworm: the package on Debian 12
+# under systemd 252) builds the stand's images under this test's own names, never over the
+# stand's localhost/chronyvisor:latest that the other tests share, and removes them at its end.
+own_images=0
+if [ "$DEBIAN_RELEASE" != "$DEFAULT_DEBIAN_RELEASE" ] && [ -z "${CHRONYVISOR_IMAGE:-}" ]; then
+  IMAGE=localhost/chronyvisor-systemd-test:$DEBIAN_RELEASE-stand
+  DEBUG_IMAGE=$(debug_image_name "$IMAGE")
+  own_images=1
+fi
 C=$PROJECT                                              # the container
 TEST_IMAGE=localhost/chronyvisor-systemd-test:latest
 UNIT=chronyvisor.service
@@ -67,6 +76,7 @@ cleanup() {
   if [ "$started_here" = 1 ]; then
     podman rm -f -t 5 "$C" >/dev/null 2>&1 || true
     podman rmi -f "$TEST_IMAGE" >/dev/null 2>&1 || true
+    [ "$own_images" = 1 ] && { podman rmi -f "$IMAGE" "$DEBUG_IMAGE" >/dev/null 2>&1 || true; }
     rm -rf "${work:-}"
     engine_teardown "$PROJECT"
     if podman container exists "$C" 2>/dev/null; then say "warning: container $C is still there"; rc=1; fi

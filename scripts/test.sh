@@ -22,7 +22,7 @@
 # Skip a stage with CHRONYVISOR_SKIP_<STAGE>=1: LEAN_CHECK, SCRIPT_HELP_TEST, DOCS_CHECK,
 # REFERENCE_CHECK, FUZZ, PROMETHEUS_RULES_TEST, CONTAINER_TEST (DOCKER_TEST: Docker's runs
 # only; COMPOSE_V2_TEST: the Compose v2 runs only), TIME_FAULT_TEST, MONITORING_TEST,
-# K8S_TEST, NTS_TEST, SYSTEMD_TEST. Opt-in stages: CHRONYVISOR_CLEANROOM_TEST=1 (the
+# K8S_TEST, NTS_TEST, SYSTEMD_TEST, RELEASE_TEST. Opt-in stages: CHRONYVISOR_CLEANROOM_TEST=1 (the
 # fresh-machine clean room), CHRONYVISOR_CHRONY_FORKY_TEST=1,
 # CHRONYVISOR_DEBIAN13_ENGINES_TEST=1 and (in k8s-test.sh) CHRONYVISOR_K8S_NTS_PLAY=1.
 set -euo pipefail
@@ -42,7 +42,7 @@ command -v swift >/dev/null 2>&1 || die "the Swift toolchain (6.1 or later) is n
 stages=(swift-tests)
 for s in LEAN_CHECK:lean-check SCRIPT_HELP_TEST:script-help DOCS_CHECK:docs-check PROMETHEUS_RULES_TEST:prometheus-rules \
   REFERENCE_CHECK:reference-check FUZZ:fuzz CONTAINER_TEST:container-test TIME_FAULT_TEST:time-faults \
-  MONITORING_TEST:monitoring K8S_TEST:kubernetes NTS_TEST:nts SYSTEMD_TEST:systemd; do
+  MONITORING_TEST:monitoring K8S_TEST:kubernetes NTS_TEST:nts SYSTEMD_TEST:systemd RELEASE_TEST:release; do
   v=CHRONYVISOR_SKIP_${s%%:*}
   [ "${!v:-0}" = 1 ] || stages+=("${s#*:}")
 done
@@ -56,6 +56,7 @@ is_root || say "warning: not root: package installs, the integration tests that 
 run_state=$(mktemp -d /tmp/chronyvisor-test.XXXXXX)
 dpkg-query -W -f='${Package}\n' 2>/dev/null | sort > "$run_state/packages-before" || true
 service_links > "$run_state/links-before"
+running_units > "$run_state/units-before"
 test_started=$(now)
 finish() {
   local rc=$?
@@ -64,8 +65,19 @@ finish() {
   while IFS= read -r link; do
     [ -n "$link" ] && rm -f "$link" && say "removed the service link $link that this run's installs left"
   done < <(comm -13 "$run_state/links-before" <(service_links))
-  local installed
+  local installed unit pkg
   installed=$(comm -13 "$run_state/packages-before" <(dpkg-query -W -f='${Package}\n' 2>/dev/null | sort) | tr '\n' ' ')
+  # A unit running now that was not before: stopped when a package this run installed owns
+  # it (installs start nothing, so this is a safety net), otherwise named.
+  while IFS= read -r unit; do
+    [ -n "$unit" ] || continue
+    pkg=$(unit_package "$unit")
+    if [ -n "$pkg" ] && [[ " $installed " == *" $pkg "* ]]; then
+      systemctl stop "$unit" 2>/dev/null && say "stopped $unit ($pkg, installed by this run)"
+    else
+      say "warning: $unit runs now and did not before this run (left alone: no package this run installed owns it)"
+    fi
+  done < <(comm -13 "$run_state/units-before" <(running_units))
   if [ -n "$installed" ]; then
     say "installed by this run (kept, no service enabled or started): $installed"
   else
@@ -207,6 +219,15 @@ if [ -x scripts/systemd-test.sh ] && [ "${CHRONYVISOR_SKIP_SYSTEMD_TEST:-0}" != 
   systemd_test_started=$(date +%s)
   scripts/systemd-test.sh
   echo "test.sh: systemd test took $(( $(date +%s) - systemd_test_started )) s"
+fi
+
+# The release: scripts/release.sh into dist/ (reusing the container tests' host build), the
+# checksums, lintian, and the image archive loaded into podman and Docker, one relay from it
+# answering (a few minutes).
+if [ "${CHRONYVISOR_SKIP_RELEASE_TEST:-0}" != 1 ]; then
+  release_test_started=$(date +%s)
+  scripts/release-test.sh
+  echo "test.sh: release-test.sh took $(( $(date +%s) - release_test_started )) s"
 fi
 
 # The fresh-machine path in a clean Debian root file system: opt-in

@@ -4,7 +4,8 @@ import Logging
 /// The whole graph of `chronyvisor run`, built from the run plan in one place: the
 /// supervisor's configuration (the real launcher and `ChronycReader`, the policy with the
 /// node's readiness, the after-poll actions, the publishers' targets), the services next to
-/// it (the HTTP endpoints, the leap-second list's watch, the NTS key rotation) and the
+/// it (the HTTP endpoints, the leap-second list's watch, the steady state's page release,
+/// the NTS key rotation) and the
 /// metrics they share. `RunCommand` prepares the plan, builds this and runs it; a test can
 /// build the same graph.
 public struct RunGraph: Sendable {
@@ -45,7 +46,7 @@ public struct RunGraph: Sendable {
                                             metrics: metrics, logger: logger)
         let endpoints = HealthEndpoints(listen: health.listen, role: chrony.role, readiness: policy.readiness,
                                         metrics: metrics, logger: logger, warnings: warnings, leapSecondsList: leapList)
-        var services: [any SupervisedService] = [endpoints, leapList]
+        var services: [any SupervisedService] = [endpoints, leapList, SteadyStatePages(logger: logger)]
         if let installer = plan.ntsKeys {
             services.append(NTSKeyRotation(installer: installer, client: plan.chronyc, logger: logger))
         }

@@ -36,6 +36,11 @@ public struct SupervisorSnapshot: Sendable, Equatable {
 
     /// The node's state.
     public var state: NodeState { announced.state }
+    /// READY=1 was sent (readiness reached once).
+    public var ready: Bool {
+        get { announced.ready }
+        set { announced.ready = newValue }
+    }
 }
 
 /// The supervisor's state, shared with whatever reports on it (health endpoints, metrics):
