@@ -39,7 +39,7 @@ public struct ChronySettings: Sendable, Equatable {
     /// Default poll bounds per role. Relays ask public servers: chrony's own polite defaults
     /// (64 s to 1024 s). The gateway's links are local and its relays are ours: poll every
     /// 1 s to 16 s, so a lost relay is noticed within seconds and a start-up burst (which
-    /// chronyd runs at the shorter of 2 s and minpoll) takes 1 s steps (see StartupBurst).
+    /// chronyd runs at the shorter of 2 s and minpoll) takes 1 s steps (see StartupBurstPolicy).
     public static func defaultPollBounds(for role: Role) -> (min: Int, max: Int) {
         role == .relay ? (6, 10) : (0, 4)
     }
