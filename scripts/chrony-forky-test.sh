@@ -25,6 +25,7 @@ SCRIPT_NAME=chrony-forky-test
 help_requested "$@" && { script_help "$0"; exit 0; }
 . scripts/lib/image.sh
 . scripts/lib/debian-root.sh
+. scripts/lib/chrony-private.sh
 POLL_EVERY=0.2
 . scripts/lib/testing.sh
 

@@ -39,23 +39,14 @@ SCRIPT_NAME=container-test
 . scripts/lib/stand.sh
 . scripts/lib/compose-v2.sh
 
-PROJECT=chronyvisor-test
-COMPOSE_ARGS=(-f docker-compose.yaml -f Tests/Container/docker-compose.test.yaml)
-export CHRONYVISOR_ENGINE=${CHRONYVISOR_ENGINE:-podman}
-engine_setting_check
-[ "$CHRONYVISOR_ENGINE" != auto ] || die "CHRONYVISOR_ENGINE=auto: the test runs on one named engine (docker or podman)"
-TEST_LABEL=$CHRONYVISOR_ENGINE
 . scripts/lib/testing.sh
-export CHRONYVISOR_IMAGE=$IMAGE
-export NTP_UPSTREAM=ntp-reference RELAY_LOCAL_STRATUM= GATEWAY_MIN_SOURCES=2
+stand_test_settings chronyvisor-test
 # The defaults a user gets: published on every host address, port 123 (ntpdate asks 123 only).
 export NTP_HOST_PUBLISH=123
 HOST_ASK=127.0.0.1
 # "Another machine": a network namespace joined to the host by a veth pair (a /30 of its own).
 NETNS=chronyvisor-test-client NETNS_HOST_IF=cvtest-host NETNS_IF=cvtest-client
 NETNS_HOST_ADDR=10.203.11.1 NETNS_ADDR=10.203.11.2
-RELAYS=(chrony-local1 chrony-local2 chrony-local3)
-LIMIT=${CHRONYVISOR_TEST_WAIT:-240}   # seconds any one wait may take before the test fails
 
 # The docker CLI against podman's API where it exists (what users type), else podman.
 dock() { if have docker; then docker "$@"; else podman "$@"; fi; }

@@ -26,18 +26,13 @@ SCRIPT_NAME=monitoring-test
 . scripts/lib/stand.sh
 . scripts/lib/testing.sh
 
-PROJECT=chronyvisor-monitoring-test
-COMPOSE_ARGS=(-f docker-compose.yaml -f Tests/Container/docker-compose.test.yaml)
-export CHRONYVISOR_ENGINE=podman
-export CHRONYVISOR_IMAGE=$IMAGE
-export NTP_UPSTREAM=ntp-reference RELAY_LOCAL_STRATUM= GATEWAY_MIN_SOURCES=2
+stand_test_settings chronyvisor-monitoring-test podman
 export NTP_HOST_ADDRESS=${CHRONYVISOR_TEST_ADDRESS:-127.0.0.124} NTP_HOST_PORT=123
 export NTP_HOST_PUBLISH=$NTP_HOST_ADDRESS:$NTP_HOST_PORT   # the compose file takes [ADDRESS:]PORT (issue 11)
 export PROMETHEUS_HOST_ADDRESS=127.0.0.1 PROMETHEUS_HOST_PORT=${CHRONYVISOR_TEST_PROMETHEUS_PORT:-19090}
 . scripts/lib/monitoring.sh
 PROM=http://$PROMETHEUS_HOST_ADDRESS:$PROMETHEUS_HOST_PORT
 NODES=(chrony-local1 chrony-local2 chrony-local3 chrony-main)
-LIMIT=${CHRONYVISOR_TEST_WAIT:-240}   # seconds any one wait may take before the test fails
 
 prometheus_logs() { podman logs --tail 30 chronyvisor-prometheus 2>&1 | sed 's/^/# prometheus: /' || true; }
 api() { python3 scripts/lib/prometheus_api.py "$PROM" "$@"; }

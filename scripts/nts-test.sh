@@ -31,15 +31,9 @@ SCRIPT_NAME=nts-test
 . scripts/lib/nts.sh
 . scripts/lib/testing.sh
 
-PROJECT=chronyvisor-nts-test
-COMPOSE_ARGS=(-f docker-compose.yaml -f Tests/Container/docker-compose.test.yaml)
-export CHRONYVISOR_ENGINE=podman
-export CHRONYVISOR_IMAGE=$IMAGE
-export NTP_UPSTREAM=ntp-reference RELAY_LOCAL_STRATUM= GATEWAY_MIN_SOURCES=2
+stand_test_settings chronyvisor-nts-test podman
 # The gateway on a loopback address of its own: UDP 123 and TCP 4460 there.
 export NTP_HOST_ADDRESS=${CHRONYVISOR_NTS_TEST_ADDRESS:-127.0.0.124} NTP_HOST_PORT=123 NTS_HOST_PORT=4460
-RELAYS=(chrony-local1 chrony-local2 chrony-local3)
-LIMIT=${CHRONYVISOR_TEST_WAIT:-240}
 
 work=$TEST_TMP
 export STAND_NTS_DIR=$work/stand IMPOSTOR_NTS_DIR=$work/impostor

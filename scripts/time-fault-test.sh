@@ -34,13 +34,9 @@ help_requested "$@" && { script_help "$0"; exit 0; }
 . scripts/lib/stand.sh
 . scripts/lib/testing.sh
 
-PROJECT=chronyvisor-time-fault-test
+stand_test_settings chronyvisor-time-fault-test
+# Not the test stand's one reference: four of them (Tests/Container/docker-compose.time-faults.yaml).
 COMPOSE_ARGS=(-f docker-compose.yaml -f Tests/Container/docker-compose.time-faults.yaml)
-export CHRONYVISOR_ENGINE=${CHRONYVISOR_ENGINE:-podman}
-engine_setting_check
-[ "$CHRONYVISOR_ENGINE" != auto ] || die "CHRONYVISOR_ENGINE=auto: the test runs on one named engine (docker or podman)"
-TEST_LABEL=$CHRONYVISOR_ENGINE
-export CHRONYVISOR_IMAGE=$IMAGE RELAY_LOCAL_STRATUM= GATEWAY_MIN_SOURCES=2
 # The relays' upstreams: three references each, one of which will go wrong.
 REFERENCES=(ntp-true-1 ntp-true-2 ntp-wrong ntp-step)
 THREE=ntp-true-1,ntp-true-2,ntp-wrong
@@ -48,8 +44,6 @@ export NTP_UPSTREAM_1=$THREE NTP_UPSTREAM_2=$THREE NTP_UPSTREAM_3=$THREE NTP_UPS
 # Published on a loopback address of its own (ntpdate asks port 123 only).
 HOST_ASK=${CHRONYVISOR_TEST_ADDRESS:-127.0.0.125}
 export NTP_HOST_PUBLISH=$HOST_ASK:123
-RELAYS=(chrony-local1 chrony-local2 chrony-local3)
-LIMIT=${CHRONYVISOR_TEST_WAIT:-240}          # seconds any one wait may take
 FAILOVER_WATCH=${CHRONYVISOR_FAILOVER_WATCH:-40}   # seconds the gateway is watched after a relay stops
 WRONG_BY=3    # seconds ntp-wrong jumps ahead
 STEP_BY=1     # seconds ntp-step steps ahead

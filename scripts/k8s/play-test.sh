@@ -33,6 +33,7 @@ SCRIPT_NAME=k8s-play-test
 . scripts/lib/engine.sh
 . scripts/lib/image.sh
 . scripts/lib/nts.sh
+. scripts/lib/chrony-private.sh
 TAP_INDENT='  '
 . scripts/lib/testing.sh
 

@@ -130,6 +130,7 @@ host_port_free() {
 
 # Stops and removes every container of the project, every profile's (demo, monitoring), with
 # TIMEOUT (15) seconds of grace each.
+# shellcheck disable=SC2120 # TIMEOUT is optional; the tests take the default
 stand_down() {
   compose --profile demo --profile monitoring down --remove-orphans --timeout "${1:-15}"
 }
@@ -139,6 +140,23 @@ stand_down() {
 # and leaves the host as it found it: the engine started and stopped, the host's firewall,
 # links and ip_forward compared before and after, no container of the stand left over from
 # before. Needs testing.sh; PROJECT and COMPOSE_ARGS set.
+
+# The stand under test's settings, for PROJECT on ENGINE (default CHRONYVISOR_ENGINE, else
+# podman; never auto): the real docker-compose.yaml with Tests/Container/docker-compose.test.yaml
+# (a local reference server instead of the public upstream), the image just built, relays
+# following ntp-reference, the gateway needing two of them; RELAYS; LIMIT, the seconds any
+# one wait may take before the test fails; TEST_LABEL, the engine.
+stand_test_settings() {
+  PROJECT=$1
+  export CHRONYVISOR_ENGINE=${2:-${CHRONYVISOR_ENGINE:-podman}}
+  engine_setting_check
+  [ "$CHRONYVISOR_ENGINE" != auto ] || die "CHRONYVISOR_ENGINE=auto: the test runs on one named engine (docker or podman)"
+  TEST_LABEL=$CHRONYVISOR_ENGINE
+  COMPOSE_ARGS=(-f docker-compose.yaml -f Tests/Container/docker-compose.test.yaml)
+  export CHRONYVISOR_IMAGE=$IMAGE NTP_UPSTREAM=ntp-reference RELAY_LOCAL_STRATUM= GATEWAY_MIN_SOURCES=2
+  RELAYS=(chrony-local1 chrony-local2 chrony-local3)
+  LIMIT=${CHRONYVISOR_TEST_WAIT:-240}
+}
 
 # What the test must leave as it found it: firewall rules, chains and policies (both
 # families), the host's network links, ip_forward.

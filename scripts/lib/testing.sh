@@ -17,6 +17,7 @@
 #                         makes the exit status 1
 #   on_fail CMD...        what `fail` prints before it stops (container logs ...)
 #   TEST_TMP              a private temporary directory, removed at exit
+# A loopback chronyd for a test: chronyd_start (scripts/lib/chrony-private.sh), stopped at exit.
 #
 # TEST_LABEL (e.g. the engine) prefixes every TAP line and the summary; TAP_INDENT indents the
 # TAP lines (a test run inside another's). POLL_EVERY is the pause between two tries of a wait.
@@ -31,7 +32,8 @@ TEST_FAIL_STACK=()
 TEST_LABEL=${TEST_LABEL:-}
 TAP_INDENT=${TAP_INDENT:-}
 POLL_EVERY=${POLL_EVERY:-0.5}
-WAITED=0
+WAITED=0   # read by the scripts after a wait
+export WAITED
 # The script's stderr, kept for `fail` from inside $( ) or a redirected wait.
 exec {TEST_STDERR}>&2
 
@@ -79,28 +81,6 @@ wait_until() {
 
 on_exit() { TEST_EXIT_STACK+=("$(printf '%q ' "$@")"); }
 on_fail() { TEST_FAIL_STACK+=("$(printf '%q ' "$@")"); }
-
-# Stops a background process the test started (by pid) and reaps it; quiet when it is gone.
-stop_pid() {
-  [ -n "${1:-}" ] || return 0
-  kill "$1" 2>/dev/null || true
-  wait "$1" 2>/dev/null || true
-}
-
-# A chronyd on loopback for a test, in DIR (made 0700): chrony.conf from the given lines plus
-# its pid file, its output in DIR/log, stopped at exit. Always with -x: it never touches the
-# clock. CHRONYD (default: chronyd on PATH) and CHRONYD_PREFIX (a command to run it under, such
-# as a chroot; DIR is then the path inside it and CHRONYD_ROOT the root outside) may be set.
-# Sets CHRONYD_PID.
-chronyd_start() {
-  local dir=$1; shift
-  local outside=${CHRONYD_ROOT:-}$dir
-  mkdir -p -m 0700 "$outside"
-  printf '%s\n' "$@" "pidfile $dir/chronyd.pid" > "$outside/chrony.conf"
-  ${CHRONYD_PREFIX:-} "${CHRONYD:-chronyd}" -x -d -u root -f "$dir/chrony.conf" > "$outside/log" 2>&1 &
-  CHRONYD_PID=$!
-  on_exit stop_pid "$CHRONYD_PID"
-}
 
 testing_finish() {
   local rc=$? i
