@@ -20,7 +20,6 @@
 #   CHRONYVISOR_SKIP_CHRONY_FORKY_TEST=1 skips it there)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SCRIPT_NAME=chrony-forky-test
 . scripts/lib/common.sh
 help_requested "$@" && { script_help "$0"; exit 0; }
 . scripts/lib/image.sh

@@ -25,7 +25,6 @@
 # exists: the Swift packages' offline copies, which git finds through url.insteadOf).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SCRIPT_NAME=cleanroom-test
 . scripts/lib/common.sh
 help_requested "$@" && { script_help "$0"; exit 0; }
 [ $# -eq 0 ] || usage_error "no arguments expected"

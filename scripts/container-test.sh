@@ -30,16 +30,9 @@ set -euo pipefail
 # --help: the comment block above, and nothing else.
 case " $* " in *" -h "*|*" --help "*) awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"; exit 0 ;; esac
 cd "$(dirname "$0")/.."
-SCRIPT_NAME=container-test
 . scripts/lib/common.sh
-. scripts/lib/podman-install.sh
-. scripts/lib/engine.sh
-. scripts/lib/docker-engine.sh
-. scripts/lib/image.sh
-. scripts/lib/stand.sh
+. scripts/lib/stand-test.sh
 . scripts/lib/compose-v2.sh
-
-. scripts/lib/testing.sh
 stand_test_settings chronyvisor-test
 # The defaults a user gets: published on every host address, port 123 (ntpdate asks 123 only).
 export NTP_HOST_PUBLISH=123

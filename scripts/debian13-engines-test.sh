@@ -24,12 +24,9 @@
 #   uses and keeps a root file system made before by this script)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SCRIPT_NAME=debian13-engines-test
 . scripts/lib/common.sh
 help_requested "$@" && { script_help "$0"; exit 0; }
-. scripts/lib/podman-install.sh
-. scripts/lib/engine.sh
-. scripts/lib/image.sh
+. scripts/lib/engines.sh
 . scripts/lib/debian-root.sh
 . scripts/lib/testing.sh
 

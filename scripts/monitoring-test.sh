@@ -17,14 +17,8 @@ set -euo pipefail
 # --help: the comment block above, and nothing else.
 case " $* " in *" -h "*|*" --help "*) awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"; exit 0 ;; esac
 cd "$(dirname "$0")/.."
-SCRIPT_NAME=monitoring-test
 . scripts/lib/common.sh
-. scripts/lib/podman-install.sh
-. scripts/lib/engine.sh
-. scripts/lib/docker-engine.sh
-. scripts/lib/image.sh
-. scripts/lib/stand.sh
-. scripts/lib/testing.sh
+. scripts/lib/stand-test.sh
 
 stand_test_settings chronyvisor-monitoring-test podman
 export NTP_HOST_ADDRESS=${CHRONYVISOR_TEST_ADDRESS:-127.0.0.124} NTP_HOST_PORT=123

@@ -21,15 +21,9 @@ set -euo pipefail
 # --help: the comment block above, and nothing else.
 case " $* " in *" -h "*|*" --help "*) awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"; exit 0 ;; esac
 cd "$(dirname "$0")/.."
-SCRIPT_NAME=nts-test
 . scripts/lib/common.sh
-. scripts/lib/podman-install.sh
-. scripts/lib/engine.sh
-. scripts/lib/docker-engine.sh
-. scripts/lib/image.sh
-. scripts/lib/stand.sh
+. scripts/lib/stand-test.sh
 . scripts/lib/nts.sh
-. scripts/lib/testing.sh
 
 stand_test_settings chronyvisor-nts-test podman
 # The gateway on a loopback address of its own: UDP 123 and TCP 4460 there.

@@ -8,7 +8,6 @@ set -euo pipefail
 # --help: the comment block above, and nothing else.
 case " $* " in *" -h "*|*" --help "*) awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"; exit 0 ;; esac
 cd "$(dirname "$0")/.."
-SCRIPT_NAME=prometheus-rules-test
 . scripts/lib/common.sh
 . scripts/lib/testing.sh
 

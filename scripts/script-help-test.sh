@@ -6,7 +6,6 @@
 # Usage: scripts/script-help-test.sh   (scripts/test.sh runs it; CHRONYVISOR_SKIP_SCRIPT_HELP_TEST=1 skips it there)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SCRIPT_NAME=script-help-test
 . scripts/lib/common.sh
 help_requested "$@" && { script_help "$0"; exit 0; }
 . scripts/lib/testing.sh

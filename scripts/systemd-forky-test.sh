@@ -21,12 +21,9 @@
 #   system with chrony made before, used as the image's source and kept)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SCRIPT_NAME=systemd-forky-test
 . scripts/lib/common.sh
 help_requested "$@" && { script_help "$0"; exit 0; }
-. scripts/lib/podman-install.sh
-. scripts/lib/engine.sh
-. scripts/lib/image.sh
+. scripts/lib/engines.sh
 . scripts/lib/debian-root.sh
 . scripts/lib/testing.sh
 

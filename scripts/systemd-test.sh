@@ -32,11 +32,8 @@ set -euo pipefail
 # --help: the comment block above, and nothing else.
 case " $* " in *" -h "*|*" --help "*) awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"; exit 0 ;; esac
 cd "$(dirname "$0")/.."
-SCRIPT_NAME=systemd-test
 . scripts/lib/common.sh
-. scripts/lib/podman-install.sh
-. scripts/lib/engine.sh
-. scripts/lib/image.sh
+. scripts/lib/engines.sh
 . scripts/lib/deb.sh
 . scripts/lib/packages.sh
 . scripts/lib/testing.sh

@@ -24,15 +24,9 @@
 # both engines; CHRONYVISOR_SKIP_TIME_FAULT_TEST=1 skips it there)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SCRIPT_NAME=time-fault-test
 . scripts/lib/common.sh
 help_requested "$@" && { script_help "$0"; exit 0; }
-. scripts/lib/podman-install.sh
-. scripts/lib/engine.sh
-. scripts/lib/docker-engine.sh
-. scripts/lib/image.sh
-. scripts/lib/stand.sh
-. scripts/lib/testing.sh
+. scripts/lib/stand-test.sh
 
 stand_test_settings chronyvisor-time-fault-test
 # Not the test stand's one reference: four of them (Tests/Container/docker-compose.time-faults.yaml).

@@ -146,6 +146,7 @@ stand_down() {
 # (a local reference server instead of the public upstream), the image just built, relays
 # following ntp-reference, the gateway needing two of them; RELAYS; LIMIT, the seconds any
 # one wait may take before the test fails; TEST_LABEL, the engine.
+# shellcheck disable=SC2034 # the settings are the caller's
 stand_test_settings() {
   PROJECT=$1
   export CHRONYVISOR_ENGINE=${2:-${CHRONYVISOR_ENGINE:-podman}}

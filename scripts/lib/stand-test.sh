@@ -1,0 +1,6 @@
+# Everything a test of the real stand needs (scripts/container-test.sh, nts-test.sh,
+# monitoring-test.sh, time-fault-test.sh): the engines, the image, the stand and the test
+# harness. Source it after common.sh and the script's --help check.
+. scripts/lib/engines.sh
+. scripts/lib/stand.sh
+. scripts/lib/testing.sh
