@@ -96,7 +96,11 @@ testing_finish() {
   if [ "$rc" = 0 ]; then
     say "$(test_prefix)passed $TEST_PASSED checks in $(since "$TEST_STARTED") s$timings"
   else
-    say "$(test_prefix)FAILED after $(since "$TEST_STARTED") s: $TEST_FAILED of $((TEST_PASSED + TEST_FAILED)) checks failed$timings"
+    if [ "$TEST_FAILED" = 0 ]; then   # ended by `fail` in a subshell, a clean-up or an error
+      say "$(test_prefix)FAILED after $(since "$TEST_STARTED") s (exit status $rc) after $TEST_PASSED passed checks$timings"
+    else
+      say "$(test_prefix)FAILED after $(since "$TEST_STARTED") s: $TEST_FAILED of $((TEST_PASSED + TEST_FAILED)) checks failed$timings"
+    fi
     for i in "${TEST_FAILURES[@]}"; do say "  failed: $i"; done
   fi
   exit "$rc"
