@@ -104,6 +104,7 @@ same_as_chronyc() {   # REPORT: two chronyc reads around ours, equal to each oth
   local a ours b
   a=$(podman exec chrony-main chronyc -n "$1"); ours=$(podman exec chrony-main chronyvisor status "$1")
   b=$(podman exec chrony-main chronyc -n "$1")
+  last_reads="chronyc: $(tr '\n' '|' <<< "$a") ours: $(tr '\n' '|' <<< "$ours") chronyc again: $(tr '\n' '|' <<< "$b")"
   [ "$a" = "$b" ] && [ "$ours" = "$a" ] && return 0
   [ "$1" = authdata ] && same_but_moving_age "$a" "$ours" "$b"
 }
@@ -134,7 +135,9 @@ sys.exit(0 if ok else 1)
 PY
 }
 for report in authdata selectdata; do
-  wait_until "$LIMIT" "chronyvisor status $report equal to chronyc -n $report" same_as_chronyc "$report"
+  last_reads=""
+  poll_until "$LIMIT" same_as_chronyc "$report" \
+    || fail "chronyvisor status $report equal to chronyc -n $report: not after $LIMIT s (the last reads: $last_reads)"
   json=$(podman exec chrony-main chronyvisor status "$report" --json)
   python3 -c 'import json, sys; d = json.load(sys.stdin); assert len(d[sys.argv[1]]) == 4, d' "$report" <<< "$json" \
     || fail "status $report --json: expected the four sources: $json"
