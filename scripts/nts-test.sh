@@ -26,6 +26,9 @@ cd "$(dirname "$0")/.."
 . scripts/lib/nts.sh
 
 stand_test_settings chronyvisor-nts-test podman
+# The host is not compared after the run (engine_teardown puts back what it saved; another
+# user's podman network may come and go meanwhile).
+STAND_TEST_COMPARE_HOST=0
 # The gateway on a loopback address of its own: UDP 123 and TCP 4460 there.
 export NTP_HOST_ADDRESS=${CHRONYVISOR_NTS_TEST_ADDRESS:-127.0.0.124} NTP_HOST_PORT=123 NTS_HOST_PORT=4460
 
