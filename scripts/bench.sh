@@ -13,10 +13,14 @@
 # plus a release build. Every process it starts is killed by pid at the end or on failure.
 #
 # Then the capacity section (scripts/bench/capacity.py): requests per second a gateway answers
-# with at most 0.1 % loss, chronyd on loopback as the ceiling, and the stand's gateway through
-# the published port on each engine in BENCH_ENGINES (default podman,docker; an engine that
-# cannot be had is reported as not measured). BENCH_ONLY=capacity runs only that section,
-# BENCH_CAPACITY=0 skips it. About 3 minutes plus 2-4 per engine.
+# with at most 0.1 % loss, chronyd on loopback as the ceiling, and on each engine in
+# BENCH_ENGINES (default podman,docker; an engine that cannot be had is reported as not
+# measured) the stand's gateway and a plain chronyd container (the usual image, the baseline)
+# through their published ports, alternately, with what an exec'd health check costs there.
+# BENCH_ONLY=capacity runs only that section, BENCH_CAPACITY=0 skips it;
+# BENCH_LOCK=FILE holds that lock (flock) while a stand is up (the machine-wide engine lock
+# where several people share the engines); BENCH_DOCKER_NO_PROXY=0 leaves out Docker without
+# its userland proxy. About 3 minutes plus 4-6 per engine.
 set -euo pipefail
 # --help: the comment block above, and nothing else.
 case " $* " in *" -h "*|*" --help "*) awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"; exit 0 ;; esac
@@ -62,7 +66,8 @@ if [ "${BENCH_ONLY:-}" != capacity ]; then
 fi
 
 if [ "${BENCH_CAPACITY:-1}" != 0 ]; then
-  args=(--loadgen "$bin/chronyvisor-loadgen" --engines "${BENCH_ENGINES-podman,docker}")
+  args=(--loadgen "$bin/chronyvisor-loadgen" --engines "${BENCH_ENGINES-podman,docker}"
+        --lock "${BENCH_LOCK:-}" --docker-no-proxy "${BENCH_DOCKER_NO_PROXY:-1}")
   [ -n "$doc" ] && args+=(--out "$doc")
   python3 scripts/bench/capacity.py "${args[@]}" &
   pid=$!

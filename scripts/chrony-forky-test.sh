@@ -16,8 +16,8 @@
 # of their own; nothing off this machine is asked.
 # Removes its root file system and unmounts what it mounted, also on failure.
 # Usage: scripts/chrony-forky-test.sh   (root; CHRONYVISOR_FORKY_ROOT=DIR uses and keeps a
-#   root file system with chrony made before; scripts/test.sh runs it,
-#   CHRONYVISOR_SKIP_CHRONY_FORKY_TEST=1 skips it there)
+#   root file system with chrony made before; scripts/test.sh runs it with
+#   CHRONYVISOR_CHRONY_FORKY_TEST=1, in a root file system it shares with systemd-forky-test.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/common.sh

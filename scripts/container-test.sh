@@ -52,7 +52,12 @@ netns_remove() {
 }
 
 # ---- preparation ------------------------------------------------------------------------
-is_debian_family && is_root && bash scripts/install-deps.sh
+# The stand group only (the engine, ntpdate, debootstrap): the host build installs the build
+# group itself, and the test group is the host's chronyd's and the other tests' (installing
+# it in Debian 13's root file system of scripts/debian13-engines-test.sh would mean apt at
+# every run: libgnutls30 and the like are t64 packages there).
+is_debian_family && is_root && bash scripts/install-deps.sh stand
+have ip || die "ip (Debian: iproute2) is needed for the namespace client"
 have ntpdate || die "ntpdate (Debian: ntpsec-ntpdate) is needed; scripts/install-deps.sh installs it"
 have python3 || die "python3 is needed (to read chronyvisor probe's JSON)"
 is_root || die "the container test needs root (it starts engines, a network namespace and a veth pair)"

@@ -17,8 +17,11 @@
 # dockerd, the firewall chains, ip_forward) and checks the host's firewall and links; this
 # script then ends any process still running from the root file system (by pid), unmounts
 # everything under it and removes it.
-# Not yet passed end to end: the root file system, the versions inside and the mounts and their
-# removal were tried; the engines in the chroot and the container test there were not.
+# Not yet passed end to end: podman 5.4 builds the image and Compose 2.26 creates the stand,
+# but a process `podman exec` starts (the reference's health check) lands outside the
+# container's file system: runc's pivot_root in a chrooted engine leaves the container's mount
+# namespace rooted at the host's /. Entered by pivot_root in a mount namespace of its own
+# instead of chroot, exec worked when tried by hand (docs/development.md); not done here yet.
 # Usage: scripts/debian13-engines-test.sh   (root; scripts/test.sh runs it with
 #   CHRONYVISOR_DEBIAN13_ENGINES_TEST=1; CHRONYVISOR_DEBIAN13_ROOT=DIR
 #   uses and keeps a root file system made before by this script)
@@ -62,7 +65,11 @@ t=$(now)
 host_binary_build
 timing "binary $(since "$t") s"
 
-# ---- mounts: the kernel's file systems, a fresh /run, this checkout at the same path -------
+# ---- mounts: the root itself, the kernel's file systems, a fresh /run, this checkout ------
+# The root a mount point of its own (a bind mount onto itself): the engines unpack image layers
+# in a mount namespace of their own after making / private, which a chroot's / that is no
+# mount point refuses ("remount /, flags: 0x44000: invalid argument").
+mount --bind "$root" "$root"; mount --make-private "$root"
 mount -t proc proc "$root/proc"
 mount --rbind /sys "$root/sys"; mount --make-rslave "$root/sys"
 mount --rbind /dev "$root/dev"; mount --make-rslave "$root/dev"
@@ -74,10 +81,18 @@ cp /etc/resolv.conf "$root/etc/resolv.conf"
 inside() { chroot "$root" env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root TERM=dumb "$@"; }
 say "versions in $RELEASE: $(inside dockerd --version), $(inside podman --version), netavark $(inside /usr/lib/podman/netavark --version | awk '{ print $2 }'), compose $(inside docker compose version --short), chrony $(inside chronyc --version | awk '{ print $4 }'), systemd-less chroot on $(uname -r)"
 
+# netavark 1.14 uses its nftables driver by default and fails without the nft command: the
+# root file system has no nftables, and netavark runs with its iptables driver, whose rules
+# and chains container-test.sh compares before and after and removes (as on Debian 12).
+mkdir -p "$root/etc/containers/containers.conf.d"
+printf '# scripts/debian13-engines-test.sh: the firewall the container test checks and cleans.\n[network]\nfirewall_driver = "iptables"\n' \
+  > "$root/etc/containers/containers.conf.d/40-chronyvisor-firewall.conf"
+
 # The base image from the host's podman (seconds) instead of a debootstrap inside.
 release=$(DEBIAN_RELEASE=${DEBIAN_RELEASE:-} bash -c '. scripts/lib/common.sh; . scripts/lib/image.sh; echo "$BASE_IMAGE"')
 if have podman && podman image exists "$release" 2>/dev/null; then
   t=$(now)
+  rm -f "$root/var/tmp/base.tar"   # a failed run's, in a kept root file system
   podman image save "$release" -o "$root/var/tmp/base.tar" >/dev/null
   inside podman load -q -i /var/tmp/base.tar >/dev/null
   rm -f "$root/var/tmp/base.tar"
@@ -87,7 +102,7 @@ fi
 for engine in podman docker; do
   t=$(now)
   say "container-test.sh on $RELEASE's $engine"
-  inside bash -c 'cd "$1" && CHRONYVISOR_ENGINE=$2 CHRONYVISOR_PREBUILT=1 CHRONYVISOR_OFFLINE=1 CHRONYVISOR_BUILD=host \
+  inside bash -c 'cd "$1" && CHRONYVISOR_ENGINE=$2 CHRONYVISOR_COMPOSE=v2 CHRONYVISOR_PREBUILT=1 CHRONYVISOR_OFFLINE=1 CHRONYVISOR_BUILD=host \
     DEBIAN_RELEASE=${3:-} scripts/container-test.sh' bash "$repo" "$engine" "${DEBIAN_RELEASE:-}" \
     || fail "container-test.sh on $RELEASE's $engine"
   ok "container-test.sh on $RELEASE's $engine passed"

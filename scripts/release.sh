@@ -6,9 +6,10 @@
 #   chronyvisor_VERSION_ARCH.deb            the Debian package (see scripts/lib/deb.sh): the
 #                                           unit disabled, /etc/default/chronyvisor a conffile
 #                                           with clock control on; lintian: no errors
-#   chronyvisor_VERSION_image.tar.gz        the image localhost/chronyvisor:VERSION as a
+#   chronyvisor_VERSION_image.tar           the image localhost/chronyvisor:VERSION as a
 #                                           docker-archive: `docker load -i` and `podman load -i`
-#                                           take it
+#                                           take it (uncompressed: podman 4.3, Debian 12's,
+#                                           cannot load a gzipped one)
 #   SHA256SUMS                              `sha256sum -c SHA256SUMS` in dist/ checks them
 # Man pages and completions are generated from the binary itself by swift-argument-parser
 # (its generate-manual tool, and --generate-completion-script bash|zsh|fish).
@@ -85,15 +86,18 @@ if [ "$with_image" = 1 ]; then
   . scripts/lib/image.sh
   engine_choose
   t=$(now)
+  # Built under the release's own tag, never the stand's localhost/chronyvisor:latest (which
+  # the stand and the tests share), and removed once saved unless it was there before.
+  IMAGE=localhost/chronyvisor:$version
+  had_image=0; image_exists "$IMAGE" && had_image=1
   CHRONYVISOR_BUILD=host image_build   # the binary just built, not a second build in an image
-  "$ENGINE" tag "$IMAGE" "localhost/chronyvisor:$version"
-  image_archive="$dist/chronyvisor_${version}_image.tar.gz"
+  image_archive="$dist/chronyvisor_${version}_image.tar"
   if [ "$ENGINE" = podman ]; then
-    podman save --format docker-archive "localhost/chronyvisor:$version" | gzip -6n > "$image_archive"
+    podman save --format docker-archive "$IMAGE" > "$image_archive"
   else
-    docker save "localhost/chronyvisor:$version" | gzip -6n > "$image_archive"
+    docker save "$IMAGE" > "$image_archive"
   fi
-  "$ENGINE" rmi "localhost/chronyvisor:$version" >/dev/null 2>&1 || true
+  [ "$had_image" = 1 ] || "$ENGINE" rmi "$IMAGE" >/dev/null 2>&1 || true
   say "$image_archive ($(du -h "$image_archive" | cut -f1); image built and saved in $(since "$t") s)"
 fi
 

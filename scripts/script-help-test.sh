@@ -26,6 +26,8 @@ for script in scripts/*.sh scripts/k8s/*.sh scripts/bench/*.sh; do
     rc=0; out=$(PATH="$stubs:$PATH" timeout 20 bash "$script" "$flag" 2>&1) || rc=$?
     problem=""
     [ "$rc" = 0 ] || problem="exit status $rc"
+    # Run as the docs show them (scripts/NAME.sh): the x bit must be committed.
+    [ -x "$script" ] || problem="${problem:+$problem, }not executable"
     lines=$(grep -c . <<<"$out" || true)
     [ "$lines" -ge 2 ] || problem="${problem:+$problem, }printed $lines lines"
     [ ! -s "$stubs/calls" ] || problem="${problem:+$problem, }ran $(tr '\n' ';' < "$stubs/calls")"

@@ -39,6 +39,15 @@ cd "$(dirname "$0")/.."
 . scripts/lib/testing.sh
 
 PROJECT=chronyvisor-systemd-test
+# Another Debian release than the stand's (DEBIAN_RELEASE=bookworm: the package on Debian 12
+# under systemd 252) builds the stand's images under this test's own names, never over the
+# stand's localhost/chronyvisor:latest that the other tests share, and removes them at its end.
+own_images=0
+if [ "$DEBIAN_RELEASE" != "$DEFAULT_DEBIAN_RELEASE" ] && [ -z "${CHRONYVISOR_IMAGE:-}" ]; then
+  IMAGE=localhost/chronyvisor-systemd-test:$DEBIAN_RELEASE-stand
+  DEBUG_IMAGE=$(debug_image_name "$IMAGE")
+  own_images=1
+fi
 C=$PROJECT                                              # the container
 TEST_IMAGE=localhost/chronyvisor-systemd-test:latest
 UNIT=chronyvisor.service
@@ -52,11 +61,12 @@ RESTART_MAX=2
 RESTART_WINDOW=5m'
 RESTART_MAX=2
 
-# The container and the test's image gone, what netavark changed undone; 1 when the
+# The container and the test's images gone, what netavark changed undone; 1 when the
 # container is still there.
 systemd_test_end() {
   podman rm -f -t 5 "$C" >/dev/null 2>&1 || true
   podman rmi -f "$TEST_IMAGE" >/dev/null 2>&1 || true
+  [ "$own_images" = 1 ] && { podman rmi -f "$IMAGE" "$DEBUG_IMAGE" >/dev/null 2>&1 || true; }
   engine_teardown "$PROJECT"
   if podman container exists "$C" 2>/dev/null; then say "warning: container $C is still there"; return 1; fi
 }

@@ -83,7 +83,7 @@ struct RunCommand: AsyncParsableCommand {
             let endpoints = HealthEndpoints(listen: health.listen, role: plan.chrony.role,
                                             degradedIsReady: health.degradedIsReady, metrics: metrics, logger: logger,
                                             warnings: warnings, leapSecondsList: leapList)
-            var services: [any SupervisedService] = [endpoints, leapList]
+            var services: [any SupervisedService] = [endpoints, leapList, SteadyStatePages(logger: logger)]
             if let installer = plan.ntsKeys {
                 services.append(NTSKeyRotation(installer: installer, client: plan.chronyc, logger: logger))
             }

@@ -7,13 +7,18 @@
 # policy-rc.d forbids every service start before any package is installed (chrony's and
 # docker.io's would start their daemons, chronyd without -x, where an init answers). Releases
 # the host's debootstrap has no script for (Debian 12's ends at trixie) are built with the sid
-# script. Dies with debootstrap's or apt's last lines.
+# script. DIR is made mode 0755, as / is: a mktemp -d directory is 0700, and a chroot's own
+# root is searched like any other directory, so chronyd (dropped to _chrony) could then reach
+# nothing by path, its command socket and drift file included (chrony 4.9 logs only "Could not
+# open command socket"), and an image imported from DIR would have a 0700 /. Dies with
+# debootstrap's or apt's last lines.
 debian_root_make() {
   local release=$1 dir=$2; shift 2
   local script=/usr/share/debootstrap/scripts/$release mirror log
   [ -e "$script" ] || script=/usr/share/debootstrap/scripts/sid
   mirror=$(debian_mirror)
   log=$(mktemp)
+  chmod 0755 "$dir"
   say "debootstrap $release from $mirror into $dir${*:+, then $*}"
   if ! debootstrap --variant=minbase "$release" "$dir" "$mirror" "$script" > "$log" 2>&1; then
     tail -20 "$log" >&2; rm -f "$log"; die "debootstrap of $release failed (its last lines above)"

@@ -14,7 +14,8 @@ debug_image_name() {
 DEBUG_IMAGE=${CHRONYVISOR_DEBUG_IMAGE:-$(debug_image_name "$IMAGE")}
 # The Debian release of the runtime stage (Dockerfile ARG DEBIAN_RELEASE): Debian 13 with
 # chrony 4.6; bookworm (Debian 12, chrony 4.3) builds and passes too.
-DEBIAN_RELEASE=${DEBIAN_RELEASE:-trixie}
+DEFAULT_DEBIAN_RELEASE=trixie
+DEBIAN_RELEASE=${DEBIAN_RELEASE:-$DEFAULT_DEBIAN_RELEASE}
 BASE_IMAGE=docker.io/library/debian:${DEBIAN_RELEASE}-slim
 # The build stage's image (Dockerfile ARG SWIFT_IMAGE): Debian 12's, whose glibc (2.36) the
 # binary then needs at least, for either release.

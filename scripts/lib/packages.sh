@@ -65,6 +65,21 @@ service_links() {
   find /etc/systemd/system -type l ! -lname /dev/null 2>/dev/null | sort
 }
 
+# The service and socket units systemd has running or listening, one a line, sorted; nothing
+# where systemd is not the init system (a container, a chroot).
+running_units() {
+  [ -d /run/systemd/system ] && have systemctl || return 0
+  systemctl list-units --type=service,socket --state=running,listening --no-legend --plain 2>/dev/null \
+    | awk '{ print $1 }' | sort
+}
+
+# The package whose file UNIT's unit file is (empty when none owns it).
+unit_package() {
+  local path
+  path=$(systemctl show -P FragmentPath "$1" 2>/dev/null) && [ -n "$path" ] || return 0
+  dpkg -S "$path" 2>/dev/null | head -1 | cut -d: -f1
+}
+
 # Installs the packages of the named groups that are missing (Debian family, root) and says
 # which. Starts nothing, enables nothing (see the top of this file). Waits for apt's lock
 # when another apt runs. Without root or apt: names what to install and fails.

@@ -99,6 +99,15 @@ class ProcSampler:
                     return int(line.split()[1])
         return None
 
+    def rollup_kib(self, field="Pss"):
+        """A figure of /proc/PID/smaps_rollup in KiB: Pss (proportional set size: each
+        resident page divided by the number of processes mapping it), Pss_Anon, Pss_File."""
+        with open(f"/proc/{self.pid}/smaps_rollup") as rollup:
+            for line in rollup:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+        return None
+
     def cpu_seconds(self):
         """(own user+system seconds, reaped children's user+system seconds)."""
         with open(f"/proc/{self.pid}/stat") as stat:

@@ -115,7 +115,8 @@ def render(machine, results, args):
         f"{ratio(costs['version']['wall'], costs['chronyc_tracking']['wall']) if costs.get('version') else '–'} "
         f"| {ms(costs['chronyc_tracking']['wall'])} "
         f"| {verdict(version_ratio is not None and version_ratio <= TARGET_VERSION_RATIO, f'{version_ratio - TARGET_VERSION_RATIO:.2f}× of chronyc' if version_ratio else '–')} |")
-    add(f"| supervisor ≤ {TARGET_RSS_MIB:.0f} MiB resident (largest sample) | {mib(fp.get('visor_rss_max'))} | – (no supervisor) "
+    add(f"| supervisor ≤ {TARGET_RSS_MIB:.0f} MiB resident (largest sample; its proportional set size beside it) "
+        f"| {mib(fp.get('visor_rss_max'))} (Pss {mib(fp.get('visor_pss_max'))}) | – (no supervisor) "
         f"| {verdict(rss_mib is not None and rss_mib <= TARGET_RSS_MIB, f'{rss_mib - TARGET_RSS_MIB:.1f} MiB' if rss_mib else '–')} |")
     add(f"| supervisor < 1 % of one core at one scrape a second (with its chronyc polls) | {pct(fp.get('visor_cpu'))} "
         f"+ {pct(fp.get('visor_children_cpu'))} chronyc = {pct(cpu_total)} | – "
@@ -142,7 +143,7 @@ def render(machine, results, args):
 
     # 2. Accuracy
     ac, ab = cvs["accuracy"], bs["accuracy"]
-    add(f"### 2. Accuracy after convergence (gateway, {args.footprint:.0f} s after it synchronised; "
+    add(f"### 2. Accuracy after convergence (gateway, {args.footprint + args.footprint_settle:.0f} s after it synchronised; "
         f"medians of 5 readings, probe: {args.samples} samples {args.probe_interval} s apart)")
     add("")
     add("| | chronyvisor | baseline | ratio |")
@@ -204,13 +205,17 @@ def render(machine, results, args):
 
     # 7
     fb = bs["footprint"]
-    add(f"### 7. Footprint over {fp['seconds']:.0f} s (gateway; /metrics scraped once a second)")
+    add(f"### 7. Footprint over {fp['seconds']:.0f} s (gateway, from {args.footprint_settle:.0f} s after it synchronised; "
+        f"/metrics scraped once a second throughout; the stand's four supervisors share the binary's pages)")
     add("")
     add("| | chronyvisor | baseline |")
     add("|---|---|---|")
     add(f"| supervisor resident memory, median / largest | {mib(fp.get('visor_rss_median'))} / {mib(fp.get('visor_rss_max'))} | – |")
     add(f"| of which private (RssAnon) / pages of the binary (RssFile) | {mib(fp.get('visor_anon_median'))} / "
         f"{mib(fp.get('visor_file_median'))} | – |")
+    add(f"| supervisor proportional set size (Pss: each page divided by the processes mapping it), median / largest "
+        f"| {mib(fp.get('visor_pss_median'))} / {mib(fp.get('visor_pss_max'))} | – |")
+    add(f"| of which pages of the binary and libraries (Pss_File) | {mib(fp.get('visor_pss_file_median'))} | – |")
     add(f"| supervisor CPU (own) | {pct(fp.get('visor_cpu'))} of one core | – |")
     add(f"| its chronyc polls (reaped children) | {pct(fp.get('visor_children_cpu'))} of one core | – |")
     add(f"| /metrics: scrapes, median answer time, size | {fp.get('scrapes')} ({fp.get('scrape_failures')} failed), "
