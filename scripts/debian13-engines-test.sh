@@ -27,13 +27,11 @@
 #   uses and keeps a root file system made before by this script)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SCRIPT_NAME=debian13-engines-test
 . scripts/lib/common.sh
 help_requested "$@" && { script_help "$0"; exit 0; }
-. scripts/lib/podman-install.sh
-. scripts/lib/engine.sh
-. scripts/lib/image.sh
+. scripts/lib/engines.sh
 . scripts/lib/debian-root.sh
+. scripts/lib/testing.sh
 
 RELEASE=trixie
 # What the root file system holds: the engines, Compose v2, and what container-test.sh and
@@ -44,20 +42,12 @@ PACKAGES=(docker.io docker-cli docker-compose podman runc netavark aardvark-dns 
 is_root || die "chroot, mounts and container engines need root"
 have debootstrap || die "debootstrap is needed (Debian: apt-get install debootstrap)"
 
-test_started=$(now)
 repo=$(pwd -P)
 root=${CHRONYVISOR_DEBIAN13_ROOT:-}
 keep=keep
-timings=()
-cleanup() {
-  local rc=$?
-  debian_root_remove "$root" "$keep" || rc=1
-  if [ "$rc" = 0 ]; then say "passed in $(since "$test_started") s ($(printf '%s; ' "${timings[@]}" | sed 's/; $//'))"
-  else say "FAILED after $(since "$test_started") s"; fi
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+# The root file system: every process still running from it ended, unmounted, removed.
+debian13_end() { debian_root_remove "$root" "$keep"; }
+on_exit debian13_end
 
 # ---- the trixie root file system ----------------------------------------------------------
 if [ -z "$root" ]; then
@@ -65,7 +55,7 @@ if [ -z "$root" ]; then
   t=$(now)
   root=$(mktemp -d /var/tmp/chronyvisor-debian13.XXXXXX)
   debian_root_make "$RELEASE" "$root" "${PACKAGES[@]}"
-  timings+=("root file system $(since "$t") s")
+  timing "root file system $(since "$t") s"
 fi
 chroot "$root" sh -c 'command -v dockerd && command -v podman' >/dev/null || die "$root lacks dockerd or podman"
 [ -f "$root/usr/sbin/policy-rc.d" ] || { printf '#!/bin/sh\nexit 101\n' > "$root/usr/sbin/policy-rc.d"; chmod +x "$root/usr/sbin/policy-rc.d"; }
@@ -73,7 +63,7 @@ chroot "$root" sh -c 'command -v dockerd && command -v podman' >/dev/null || die
 # ---- the binary, built here --------------------------------------------------------------
 t=$(now)
 host_binary_build
-timings+=("binary $(since "$t") s")
+timing "binary $(since "$t") s"
 
 # ---- mounts: the root itself, the kernel's file systems, a fresh /run, this checkout ------
 # The root a mount point of its own (a bind mount onto itself): the engines unpack image layers
@@ -106,13 +96,15 @@ if have podman && podman image exists "$release" 2>/dev/null; then
   podman image save "$release" -o "$root/var/tmp/base.tar" >/dev/null
   inside podman load -q -i /var/tmp/base.tar >/dev/null
   rm -f "$root/var/tmp/base.tar"
-  timings+=("base image copied $(since "$t") s")
+  timing "base image copied $(since "$t") s"
 fi
 
 for engine in podman docker; do
   t=$(now)
   say "container-test.sh on $RELEASE's $engine"
   inside bash -c 'cd "$1" && CHRONYVISOR_ENGINE=$2 CHRONYVISOR_COMPOSE=v2 CHRONYVISOR_PREBUILT=1 CHRONYVISOR_OFFLINE=1 CHRONYVISOR_BUILD=host \
-    DEBIAN_RELEASE=${3:-} scripts/container-test.sh' bash "$repo" "$engine" "${DEBIAN_RELEASE:-}"
-  timings+=("$engine $(since "$t") s")
+    DEBIAN_RELEASE=${3:-} scripts/container-test.sh' bash "$repo" "$engine" "${DEBIAN_RELEASE:-}" \
+    || fail "container-test.sh on $RELEASE's $engine"
+  ok "container-test.sh on $RELEASE's $engine passed"
+  timing "$engine $(since "$t") s"
 done

@@ -33,6 +33,9 @@ SCRIPT_NAME=k8s-play-test
 . scripts/lib/engine.sh
 . scripts/lib/image.sh
 . scripts/lib/nts.sh
+. scripts/lib/chrony-private.sh
+TAP_INDENT='  '
+. scripts/lib/testing.sh
 
 rendered=$(readlink -f "$1")
 rendered_nts=${2:+$(readlink -f "$2")}
@@ -46,26 +49,22 @@ NTS_GATEWAY_IP=$SUBNET_PREFIX.30
 LIMIT=${CHRONYVISOR_TEST_WAIT:-240}
 PY=${PY:-$PWD/.build-k8s/venv/bin/python}
 export CHRONYVISOR_ENGINE=podman
-started=$(now)
-passed=0
-ok() { passed=$((passed + 1)); printf '  ok %d - %s\n' "$passed" "$*"; }
-fail() {
-  printf '  not ok - %s\n' "$*" >&2
+pods_logs() {
   local p
-  for p in "${pods[@]}"; do podman pod logs --tail 15 "$p" 2>&1 | sed "s/^/  # $p: /" >&2 || true; done
-  exit 1
+  for p in "${pods[@]}"; do podman pod logs --tail 15 "$p" 2>&1 | sed "s/^/  # $p: /" || true; done
 }
+on_fail pods_logs
 
 is_root || die "podman kube play on a network of its own needs root"
-work=$(mktemp -d)
+work=$TEST_TMP
 pods=()
 yamls=()
 volumes_before=
 set_up=0
-client_pid=
-cleanup() {
-  local rc=$? y left
-  if [ -n "$client_pid" ]; then kill "$client_pid" 2>/dev/null; wait "$client_pid" 2>/dev/null || true; fi
+# The pods, their volumes and network gone, what the engine changed undone; 1 when a pod or
+# the network is left.
+play_end() {
+  local rc=0 y left
   if [ "$set_up" = 1 ]; then
     for y in "${yamls[@]}"; do podman kube play --down "$y" >/dev/null 2>&1 || true; done
     # emptyDir volumes podman made for the pods (anonymous volumes that outlive --down).
@@ -78,12 +77,9 @@ cleanup() {
     ! podman network exists "$NET" 2>/dev/null || { say "network $NET is still there"; rc=1; }
     engine_teardown "$PROJECT"
   fi
-  rm -rf "$work"
-  [ "$rc" = 0 ] && say "passed $passed checks in $(since "$started") s" || say "FAILED after $(since "$started") s"
-  exit "$rc"
+  return "$rc"
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+on_exit play_end
 
 engine_choose
 for n in k8s-test-reference chronyvisor-relay-0 chronyvisor-relay-1 chronyvisor-gateway-pod chronyvisor-gateway-pod-0 \
@@ -153,14 +149,13 @@ except Exception as e:
     print("000", e)
 PY
 }
+answers_200() { answer=$(http_get "$1"); [ "${answer%% *}" = 200 ]; }
 t=$(now)
 while read -r pod container probe port path; do
   url="http://${pod_ip[$pod]}:$port$path"
-  until answer=$(http_get "$url"); [ "${answer%% *}" = 200 ]; do
-    awk -v a="$(since "$t")" -v l="$LIMIT" 'BEGIN { exit !(a > l) }' \
-      && fail "$pod: $probe GET $url did not answer 200 within $LIMIT s (last: $answer)"
-    sleep 1
-  done
+  answer=""
+  POLL_EVERY=1 poll_until "$(awk -v a="$(since "$t")" -v l="$LIMIT" 'BEGIN { print l - a }')" answers_200 "$url" \
+    || fail "$pod: $probe GET $url did not answer 200 within $LIMIT s (last: $answer)"
   ok "$pod/$container: $probe GET $url answers 200 ($(since "$t") s after play)"
 done <<< "$probe_list"
 
@@ -218,33 +213,23 @@ if [ -n "$rendered_nts" ] && [ "${CHRONYVISOR_K8S_NTS_PLAY:-0}" = 1 ]; then
   "$PY" scripts/k8s/play_manifests.py --nts "$rendered_nts" "$work" "$nts_dir" "$NTS_GATEWAY_IP" "${RELAY_IPS[@]}" "$IMAGE"
   play "$work/gateway-nts-a.yaml" "$NTS_GATEWAY_IP" nts-a
   a=${ctr_name[nts-a]}
-  mkdir -p "$work/client"; chmod 0700 "$work/client"
-  printf '%s\n' "server $NTS_GATEWAY_IP iburst minpoll -2 maxpoll -1 nts" "ntstrustedcerts $nts_dir/ca/ca.pem" \
-    "ntsdumpdir $work/client" "port 0" "cmdport 0" "bindcmdaddress $work/client/chronyd.sock" "pidfile $work/client/chronyd.pid" \
-    > "$work/client/chrony.conf"
-  chronyd -x -d -u root -f "$work/client/chrony.conf" > "$work/client/log" 2>&1 &
-  client_pid=$!
+  chronyd_start "$work/client" "server $NTS_GATEWAY_IP iburst minpoll -2 maxpoll -1 nts" "ntstrustedcerts $nts_dir/ca/ca.pem" \
+    "ntsdumpdir $work/client" "port 0" "cmdport 0" "bindcmdaddress $work/client/chronyd.sock"
   authdata() { chronyc -h "$work/client/chronyd.sock" -c -n authdata 2>/dev/null | head -1; }
   pod_stats() { podman exec "$1" chronyc -c serverstats 2>/dev/null; }
-  wait_for() {   # WHAT COMMAND...
-    local what=$1 t; t=$(now); shift
-    until "$@"; do
-      awk -v a="$(since "$t")" -v l="$LIMIT" 'BEGIN { exit !(a > l) }' \
-        && fail "$what within $LIMIT s (client authdata: $(authdata); log: $(tail -3 "$work/client/log" | tr '\n' '|'))"
-      sleep 1
-    done
-  }
+  client_state() { note "client authdata: $(authdata); log: $(tail -3 "$work/client/log" | tr '\n' '|')"; }
+  on_fail client_state
   has_cookies() { local l; l=$(authdata); [ "$(cut -d, -f2 <<< "$l")" = NTS ] && [ "$(cut -d, -f9 <<< "$l")" -gt 0 ] 2>/dev/null && [ "$(cut -d, -f3 <<< "$l")" -ge 1 ]; }
   authenticated_by() { local s; s=$(pod_stats "$1") && [ "$(cut -d, -f8 <<< "$s")" -ge "$2" ] 2>/dev/null; }
-  wait_for "the client got no NTS cookies from $a" has_cookies
-  wait_for "$a answered no authenticated NTP request" authenticated_by "$a" 3
+  wait_until "$LIMIT" "the client got no NTS cookies from $a" has_cookies
+  wait_until "$LIMIT" "$a answered no authenticated NTP request" authenticated_by "$a" 3
   before=$(authdata); keyid=$(cut -d, -f3 <<< "$before")
   ok "NTS: a chronyd client (-x) on the host holds cookies of gateway pod $a at $NTS_GATEWAY_IP ($(cut -d, -f9 <<< "$before") cookies, key establishment #$keyid)"
 
   podman kube play --down "$work/gateway-nts-a.yaml" >/dev/null 2>&1 || fail "podman kube play --down gateway-nts-a"
   play "$work/gateway-nts-b.yaml" "$NTS_GATEWAY_IP" nts-b
   b=${ctr_name[nts-b]}
-  wait_for "$b answered none of the client's cookies" authenticated_by "$b" 5
+  wait_until "$LIMIT" "$b answered none of the client's cookies" authenticated_by "$b" 5
   stats=$(pod_stats "$b"); after=$(authdata)
   [ "$(cut -d, -f6 <<< "$stats")" = 0 ] || fail "$b saw $(cut -d, -f6 <<< "$stats") NTS-KE connections; expected none (serverstats $stats)"
   [ "$(cut -d, -f3 <<< "$after")" = "$keyid" ] && [ "$(cut -d, -f8 <<< "$after")" = 0 ] \
