@@ -7,8 +7,9 @@ COMPOSE_ARGS=(${COMPOSE_ARGS[@]+"${COMPOSE_ARGS[@]}"})
 compose() { "${COMPOSE[@]}" -p "$PROJECT" ${COMPOSE_ARGS[@]+"${COMPOSE_ARGS[@]}"} "$@"; }
 
 # The project's services (with the demo profile's). docker-compose 1.29 lists every
-# profile's services: the monitoring profile's Prometheus is left out (scripts/lib/monitoring.sh).
-stand_services() { compose --profile demo config --services | grep -vx prometheus; }
+# profile's services: the monitoring profile's Prometheus (scripts/lib/monitoring.sh) and the
+# second-gateway profile's chrony-main-2 are left out.
+stand_services() { compose --profile demo config --services | grep -vx -e prometheus -e chrony-main-2; }
 
 # The container id of a service of the project (empty when none).
 service_container() {
