@@ -275,7 +275,8 @@ out=$(hc offline 2>&1) || fail "chronyc offline at the host client: $out"
 before=$(hc authdata); keyid=$(cut -d, -f3 <<< "$before")
 compose stop -t 15 chrony-main >/dev/null 2>&1 || fail "compose stop chrony-main failed"
 out=$(compose --profile second-gateway up -d --no-deps chrony-main-2 2>&1) || fail "compose up chrony-main-2: $out"
-until_ok "chrony-main-2 healthy" test "$(service_state chrony-main-2)" = healthy
+second_healthy() { [ "$(service_state chrony-main-2)" = healthy ]; }
+until_ok "chrony-main-2 healthy" second_healthy
 gap=$(hc authdata)
 [ "$(cut -d, -f1-5,7- <<< "$gap")" = "$(cut -d, -f1-5,7- <<< "$before")" ] \
   || fail "the host client's NTS state changed while it was offline: before $before, after $gap"

@@ -96,7 +96,7 @@ relays_unreachable() {
 # The state, last health check output and last log lines of every container of the project.
 stand_dump_logs() {
   local s id
-  for s in $(stand_services); do
+  for s in $(stand_services) chrony-main-2; do
     id=$(service_container "$s")
     [ -n "$id" ] || continue
     say "---- $s: $(service_state "$s")"
