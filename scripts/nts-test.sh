@@ -13,7 +13,11 @@
 #   - the impostor is refused (NTS-KE fails, no cookies) while the gateway stays healthy on
 #     the three relays, and its health and /metrics name the impostor;
 #   - a client chronyd on the host (-x, its own directories, no server port) synchronises to
-#     the gateway over NTS through the published ports (TCP 4460 for NTS-KE, UDP 123).
+#     the gateway over NTS through the published ports (TCP 4460 for NTS-KE, UDP 123);
+#   - a second gateway (chrony-main-2, profile second-gateway: the same certificate and key
+#     schedule) takes over the published ports, and the host client goes on authenticating
+#     there with the cookies it holds: no NTS-KE at chrony-main-2, no new key establishment
+#     and no NAK at the client (chronyc authdata).
 # It removes all it started: containers, network, podman's API service and health loop,
 # netavark's chains and ip_forward as they were, the host client (by pid), the CAs.
 # Usage: scripts/nts-test.sh   (scripts/test.sh runs it; CHRONYVISOR_SKIP_NTS_TEST=1 skips it there)
@@ -54,7 +58,7 @@ nts_make_cert "$IMPOSTOR_NTS_DIR" "$IMPOSTOR_NTS_DIR/ca" chrony-impostor chrony-
 [ ! -e "$STAND_NTS_DIR/chrony-main/ca.key" ] || fail "a CA key next to a node's certificate"
 timing "certificates $(since "$t") s"
 
-stand_test_begin ntp-reference "${RELAYS[@]}" chrony-impostor chrony-main ntp-user
+stand_test_begin ntp-reference "${RELAYS[@]}" chrony-impostor chrony-main chrony-main-2 ntp-user
 on_fail host_client_log
 
 # ---- bad NTS settings: exit 78 naming the variable, nothing started -----------------------
@@ -194,4 +198,35 @@ took=$(since "$t")
 stratum=$(hc tracking | cut -d, -f3)
 ok "a host chronyd (-x) synchronised to the gateway over NTS via $NTP_HOST_ADDRESS (TCP $NTS_HOST_PORT, UDP $NTP_HOST_PORT) in $took s: $(hc authdata | cut -d, -f1,2,9), stratum $stratum"
 timing "host client synchronised ${took} s"
+
+# ---- a second gateway with the same keys: the client moves without a new key establishment
+# chronyc -c serverstats (4.3): NTS-KE connections are the sixth field, authenticated NTP
+# packets the eighth; authdata: address,mode,keyid,type,klen,last,attempts,nak,cookies,clen.
+# chrony-main-2 (profile second-gateway) takes over the published ports from chrony-main, as
+# a load balancer in front of two gateways moves a client's flow. The client is offline
+# while no gateway holds the ports: a chronyd client spends one of its eight cookies on
+# every request, answered or not, and polling every 0.25-1 s it would spend them all in the
+# gap and have to make a new key establishment wherever its next packet went.
+t=$(now)
+serverstats() { podman exec "$1" chronyc -c serverstats 2>/dev/null; }
+ke_main=$(serverstats chrony-main | cut -d, -f6)
+out=$(hc offline 2>&1) || fail "chronyc offline at the host client: $out"
+before=$(hc authdata); keyid=$(cut -d, -f3 <<< "$before")
+compose stop -t 15 chrony-main >/dev/null 2>&1 || fail "compose stop chrony-main failed"
+out=$(compose --profile second-gateway up -d --no-deps chrony-main-2 2>&1) || fail "compose up chrony-main-2: $out"
+second_healthy() { [ "$(service_state chrony-main-2)" = healthy ]; }
+wait_until "$LIMIT" "chrony-main-2 healthy" second_healthy
+gap=$(hc authdata)
+[ "$(cut -d, -f1-5,7- <<< "$gap")" = "$(cut -d, -f1-5,7- <<< "$before")" ] \
+  || fail "the host client's NTS state changed while it was offline: before $before, after $gap"
+out=$(hc online 2>&1) || fail "chronyc online at the host client: $out"
+authenticated_by_second() { [ "$(serverstats chrony-main-2 | cut -d, -f8)" -ge 5 ] 2>/dev/null; }
+wait_until "$LIMIT" "chrony-main-2 answered the host client's cookies" authenticated_by_second
+stats=$(serverstats chrony-main-2); after=$(hc authdata)
+[ "$(cut -d, -f6 <<< "$stats")" = 0 ] || fail "chrony-main-2 saw $(cut -d, -f6 <<< "$stats") NTS-KE connections; expected none (serverstats $stats)"
+[ "$(cut -d, -f3 <<< "$after")" = "$keyid" ] && [ "$(cut -d, -f8 <<< "$after")" = 0 ] && [ "$(cut -d, -f9 <<< "$after")" -gt 0 ] \
+  || fail "the host client established keys again, got a NAK or has no cookies: before $before, after $after"
+took=$(since "$t")
+ok "a second gateway (chrony-main-2, same certificate and key schedule) in chrony-main's place: $(cut -d, -f8 <<< "$stats") authenticated answers, 0 NTS-KE connections (chrony-main had $ke_main); host client authdata before $before, after $after: key establishment #$keyid still, no NAK ($took s)"
+timing "second gateway ${took} s"
 stop_pid "$client_pid"

@@ -24,7 +24,8 @@
 # only; COMPOSE_V2_TEST: the Compose v2 runs only), TIME_FAULT_TEST, MONITORING_TEST,
 # K8S_TEST, NTS_TEST, SYSTEMD_TEST, RELEASE_TEST. Opt-in stages: CHRONYVISOR_CLEANROOM_TEST=1 (the
 # fresh-machine clean room), CHRONYVISOR_CHRONY_FORKY_TEST=1 (chrony 4.9 and systemd 262),
-# CHRONYVISOR_DEBIAN13_ENGINES_TEST=1 and (in k8s-test.sh) CHRONYVISOR_K8S_NTS_PLAY=1.
+# CHRONYVISOR_DEBIAN13_ENGINES_TEST=1. In k8s-test.sh, CHRONYVISOR_SKIP_K8S_NTS_PLAY=1 skips
+# its NTS replica phase.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SCRIPT_NAME=test.sh

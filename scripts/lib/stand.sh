@@ -9,8 +9,9 @@ COMPOSE_ARGS=(${COMPOSE_ARGS[@]+"${COMPOSE_ARGS[@]}"})
 compose() { "${COMPOSE[@]}" -p "$PROJECT" ${COMPOSE_ARGS[@]+"${COMPOSE_ARGS[@]}"} "$@"; }
 
 # The project's services (with the demo profile's). docker-compose 1.29 lists every
-# profile's services: the monitoring profile's Prometheus is left out (scripts/lib/monitoring.sh).
-stand_services() { compose --profile demo config --services | grep -vx prometheus; }
+# profile's services: the monitoring profile's Prometheus (scripts/lib/monitoring.sh) and the
+# second-gateway profile's chrony-main-2 are left out.
+stand_services() { compose --profile demo config --services | grep -vx -e prometheus -e chrony-main-2; }
 
 # The container id of a service of the project (empty when none).
 service_container() {
@@ -97,7 +98,7 @@ relays_unreachable() {
 # The state, last health check output and last log lines of every container of the project.
 stand_dump_logs() {
   local s id
-  for s in $(stand_services); do
+  for s in $(stand_services) chrony-main-2; do
     id=$(service_container "$s")
     [ -n "$id" ] || continue
     say "---- $s: $(service_state "$s")"
@@ -128,11 +129,11 @@ host_port_free() {
     END { exit !found }'
 }
 
-# Stops and removes every container of the project, every profile's (demo, monitoring), with
-# TIMEOUT (15) seconds of grace each.
+# Stops and removes every container of the project, every profile's (demo, monitoring,
+# second-gateway), with TIMEOUT (15) seconds of grace each.
 # shellcheck disable=SC2120 # TIMEOUT is optional; the tests take the default
 stand_down() {
-  compose --profile demo --profile monitoring down --remove-orphans --timeout "${1:-15}"
+  compose --profile demo --profile monitoring --profile second-gateway down --remove-orphans --timeout "${1:-15}"
 }
 
 # ---- the stand under test ----------------------------------------------------------------------
