@@ -30,12 +30,12 @@
 # exists: the Swift packages' offline copies, which git finds through url.insteadOf).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SCRIPT_NAME=cleanroom-test
 . scripts/lib/common.sh
 help_requested "$@" && { script_help "$0"; exit 0; }
 [ $# -eq 0 ] || usage_error "no arguments expected"
 . scripts/lib/packages.sh
 . scripts/lib/image.sh
+. scripts/lib/testing.sh
 
 is_root || die "the clean room needs root (debootstrap, chroot, mounts)"
 have unshare && have chroot || die "unshare and chroot (util-linux, coreutils) are needed"
@@ -49,26 +49,19 @@ STORE=${CHRONYVISOR_PACKAGE_STORE:-/opt/swift-packages}
 release=$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")
 mirror=$(debian_mirror); security=$(debian_security_mirror)
 
-started=$(now)
 rootfs=$(mktemp -d /var/tmp/chronyvisor-cleanroom.XXXXXX)
-log=$rootfs.log
-cleanup() {
-  local rc=$?
-  # The mounts lived in the namespace of the unshare below and are gone with it; refuse to
-  # remove anything if one is still there (it would delete through it).
+log=$TEST_TMP/debootstrap.log
+# The mounts lived in the namespace of the unshare below and are gone with it; refuse to
+# remove anything if one is still there (it would delete through it).
+cleanroom_end() {
   if findmnt -rn -o TARGET | grep -q "^$rootfs"; then
-    say "warning: mounts under $rootfs remain; leaving it for inspection"; rc=1
-  else
-    rm -rf --one-file-system "$rootfs"
+    say "warning: mounts under $rootfs remain; leaving it for inspection"; return 1
   fi
-  rm -f "$log"
-  if [ "$rc" = 0 ]; then say "passed in $(since "$started") s"; else say "FAILED after $(since "$started") s"; fi
-  exit "$rc"
+  rm -rf --one-file-system "$rootfs"
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+on_exit cleanroom_end
 
-step() { say "$1 ($(since "$started") s so far)"; }
+step() { say "$1 ($(since "$TEST_STARTED") s so far)"; }
 step "debootstrap --variant=minbase $release from $mirror (several minutes)"
 t=$(now)
 debootstrap --variant=minbase "$release" "$rootfs" "$mirror" > "$log" 2>&1 \
@@ -131,4 +124,6 @@ say "the private chronyd ($(chronyd --version | head -1)) parses the generated c
 INNER
 )
 step "entering the clean room (toolchain $SWIFT_ROOT${STORE:+, package store $STORE}, both read-only)"
-unshare --mount --propagation private --fork bash -c "$inner" inner "$rootfs" "$SWIFT_ROOT" "$STORE" "$commit"
+unshare --mount --propagation private --fork bash -c "$inner" inner "$rootfs" "$SWIFT_ROOT" "$STORE" "$commit" \
+  || fail "the clean room: install-deps.sh, the release build, --version or the private chronyd"
+ok "the clean room: install-deps.sh build test, the release build, chronyvisor --version, the private chronyd parses the generated configuration"

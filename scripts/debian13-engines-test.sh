@@ -25,13 +25,11 @@
 #   uses and keeps a root file system made before by this script)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SCRIPT_NAME=debian13-engines-test
 . scripts/lib/common.sh
 help_requested "$@" && { script_help "$0"; exit 0; }
-. scripts/lib/podman-install.sh
-. scripts/lib/engine.sh
-. scripts/lib/image.sh
+. scripts/lib/engines.sh
 . scripts/lib/debian-root.sh
+. scripts/lib/testing.sh
 
 RELEASE=trixie
 # What the root file system holds: the engines, Compose v2, and what container-test.sh and
@@ -39,23 +37,15 @@ RELEASE=trixie
 PACKAGES=(docker.io docker-cli docker-compose podman runc netavark aardvark-dns catatonit fuse-overlayfs uidmap slirp4netns
   iptables debootstrap ntpsec-ntpdate python3 python3-prometheus-client iproute2 procps openssl chrony
   libsystemd-dev pkg-config time tzdata tzdata-legacy prometheus)
-is_root || die "chroot, mounts and container engines need root"
+is_root || die "a mount namespace, pivot_root and container engines need root"
 have debootstrap || die "debootstrap is needed (Debian: apt-get install debootstrap)"
 
-test_started=$(now)
 repo=$(pwd -P)
 root=${CHRONYVISOR_DEBIAN13_ROOT:-}
 keep=keep
-timings=()
-cleanup() {
-  local rc=$?
-  debian_root_remove "$root" "$keep" || rc=1
-  if [ "$rc" = 0 ]; then say "passed in $(since "$test_started") s ($(printf '%s; ' "${timings[@]}" | sed 's/; $//'))"
-  else say "FAILED after $(since "$test_started") s"; fi
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+# The root file system: every process still running from it ended, unmounted, removed.
+debian13_end() { debian_root_remove "$root" "$keep"; }
+on_exit debian13_end
 
 # ---- the trixie root file system ----------------------------------------------------------
 if [ -z "$root" ]; then
@@ -63,7 +53,7 @@ if [ -z "$root" ]; then
   t=$(now)
   root=$(mktemp -d /var/tmp/chronyvisor-debian13.XXXXXX)
   debian_root_make "$RELEASE" "$root" "${PACKAGES[@]}"
-  timings+=("root file system $(since "$t") s")
+  timing "root file system $(since "$t") s"
 fi
 [ -x "$root/usr/sbin/dockerd" ] && [ -x "$root/usr/bin/podman" ] || die "$root lacks dockerd or podman"
 [ -f "$root/usr/sbin/policy-rc.d" ] || { printf '#!/bin/sh\nexit 101\n' > "$root/usr/sbin/policy-rc.d"; chmod +x "$root/usr/sbin/policy-rc.d"; }
@@ -71,7 +61,7 @@ fi
 # ---- the binary, built here --------------------------------------------------------------
 t=$(now)
 host_binary_build
-timings+=("binary $(since "$t") s")
+timing "binary $(since "$t") s"
 
 # ---- into the root: pivot_root in a mount namespace of its own -----------------------------
 # Not chroot: a chrooted engine's containers stay rooted at the host's / for whatever `podman
@@ -83,7 +73,7 @@ debian_root_enter "$root" "$repo"
 # podman 5 warns at every command on a host with the cgroup v1 hierarchy (this one's hybrid
 # layout); the versions line says it once.
 inside() { debian_root_in env PODMAN_IGNORE_CGROUPSV1_WARNING=1 "$@"; }
-timings+=("entered $(since "$t") s")
+timing "entered $(since "$t") s"
 say "versions in $RELEASE: $(inside dockerd --version), $(inside podman --version), netavark $(inside /usr/lib/podman/netavark --version | awk '{ print $2 }'), compose $(inside docker compose version --short), chrony $(inside chronyc --version | awk '{ print $4 }'), no systemd, on the host kernel $(uname -r) (cgroup $(stat -fc %T /sys/fs/cgroup | sed 's/cgroup2fs/v2/; s/tmpfs/v1 or hybrid/'))"
 
 # netavark 1.14 uses its nftables driver by default and fails without the nft command: the
@@ -101,13 +91,15 @@ if have podman && podman image exists "$release" 2>/dev/null; then
   podman image save "$release" -o "$root/var/tmp/base.tar" >/dev/null
   inside podman load -q -i /var/tmp/base.tar >/dev/null
   rm -f "$root/var/tmp/base.tar"
-  timings+=("base image copied $(since "$t") s")
+  timing "base image copied $(since "$t") s"
 fi
 
 for engine in podman docker; do
   t=$(now)
   say "container-test.sh on $RELEASE's $engine"
   inside bash -c 'cd "$1" && CHRONYVISOR_ENGINE=$2 CHRONYVISOR_COMPOSE=v2 CHRONYVISOR_PREBUILT=1 CHRONYVISOR_OFFLINE=1 CHRONYVISOR_BUILD=host \
-    DEBIAN_RELEASE=${3:-} scripts/container-test.sh' bash "$repo" "$engine" "${DEBIAN_RELEASE:-}"
-  timings+=("$engine $(since "$t") s")
+    DEBIAN_RELEASE=${3:-} scripts/container-test.sh' bash "$repo" "$engine" "${DEBIAN_RELEASE:-}" \
+    || fail "container-test.sh on $RELEASE's $engine"
+  ok "container-test.sh on $RELEASE's $engine passed"
+  timing "$engine $(since "$t") s"
 done
