@@ -18,6 +18,10 @@ import Testing
     static let resolved: [SettingKey: String] = [
         .role: relay.role.rawValue,
         .servers: "relay: " + relay.servers.map(\.description).joined(separator: ","),
+        // Without NTP_SERVERS_BY_INDEX a node index changes nothing; without a node index the
+        // per-node lists are refused.
+        .serversByIndex: (try? ChronySettings.resolve(SettingsSource(environment: ["NODE_INDEX": "1"])))?.servers == relay.servers ? "off" : "?",
+        .nodeIndex: (try? ChronySettings.resolve(SettingsSource(environment: ["NTP_SERVERS_BY_INDEX": "10.0.0.1;10.0.0.2"]))) == nil ? "none" : "?",
         .enableNTS: "\(relay.enableNTS)",
         .allow: relay.allow == .privateNetworks ? "127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7" : "?",
         .port: "\(relay.port)",
