@@ -2,8 +2,8 @@
 # Runs every chronyvisor test: the Swift tests (unit tests and integration tests against real
 # chronyd/chronyc on loopback, always with -x), the lean-binary check, the scripts' --help,
 # the alert rules, the stand's container test on podman and Docker, monitoring, Kubernetes,
-# NTS, the systemd unit from the Debian package under a real systemd, and (opt-in) Debian
-# 13's engines, chrony 4.9 and the fresh-machine clean room.
+# NTS, the systemd unit from the Debian package under a real systemd, the container test on
+# Debian 13's engines, and (opt-in) chrony 4.9 and the fresh-machine clean room.
 #
 # Needs root on a Debian-family machine (it installs missing packages from the one list in
 # scripts/lib/packages.sh; the tests bind port 123 and drop chronyd to _chrony; the
@@ -21,11 +21,11 @@
 # Usage: scripts/test.sh [extra swift test arguments]
 # Skip a stage with CHRONYVISOR_SKIP_<STAGE>=1: LEAN_CHECK, SCRIPT_HELP_TEST, DOCS_CHECK,
 # REFERENCE_CHECK, FUZZ, PROMETHEUS_RULES_TEST, CONTAINER_TEST (DOCKER_TEST: Docker's runs
-# only; COMPOSE_V2_TEST: the Compose v2 runs only), TIME_FAULT_TEST, MONITORING_TEST,
-# K8S_TEST, NTS_TEST, SYSTEMD_TEST, RELEASE_TEST. Opt-in stages: CHRONYVISOR_CLEANROOM_TEST=1 (the
-# fresh-machine clean room), CHRONYVISOR_CHRONY_FORKY_TEST=1 (chrony 4.9 and systemd 262),
-# CHRONYVISOR_DEBIAN13_ENGINES_TEST=1. In k8s-test.sh, CHRONYVISOR_SKIP_K8S_NTS_PLAY=1 skips
-# its NTS replica phase.
+# only; COMPOSE_V2_TEST: the Compose v2 runs only), DEBIAN13_ENGINES_TEST, TIME_FAULT_TEST,
+# MONITORING_TEST, K8S_TEST, NTS_TEST, SYSTEMD_TEST, RELEASE_TEST. Opt-in stages:
+# CHRONYVISOR_CLEANROOM_TEST=1 (the fresh-machine clean room), CHRONYVISOR_CHRONY_FORKY_TEST=1
+# (chrony 4.9 and systemd 262). In k8s-test.sh, CHRONYVISOR_SKIP_K8S_NTS_PLAY=1 skips its NTS
+# replica phase.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SCRIPT_NAME=test.sh
@@ -69,15 +69,10 @@ STAGES=(
   "container-test-podman-v2|CONTAINER_TEST,COMPOSE_V2_TEST|container-test.sh on podman with Compose v2|env CHRONYVISOR_ENGINE=podman CHRONYVISOR_COMPOSE=v2 scripts/container-test.sh"
   "container-test-docker-v2|CONTAINER_TEST,COMPOSE_V2_TEST,DOCKER_TEST|container-test.sh on docker with Compose v2|env CHRONYVISOR_ENGINE=docker CHRONYVISOR_COMPOSE=v2 scripts/container-test.sh"
   # The same container test on Debian 13's engines (Docker 26, podman 5.4 / netavark 1.14,
-  # Compose 2.26) from a trixie root file system entered by chroot; it reuses the host-built
-  # binary and copies the base image from the host's podman (docs/tested-on.md). Opt-in until
-  # it passes: on podman 5.4 the stand's reference never turned healthy. A process `podman
-  # exec` starts (the health check's chronyc) does not see the container's file system:
-  # entered by chroot, runc's pivot_root leaves the container's mount namespace rooted at the
-  # host's /, where setns puts exec'd processes (chronyc's bind of
-  # /run/chrony/chronyc.6.sock: ENOENT). Entered by pivot_root in a mount namespace of its own
-  # instead, exec worked when tried by hand; the script does not do it yet.
-  "debian13-engines|+CHRONYVISOR_DEBIAN13_ENGINES_TEST|debian13-engines-test.sh|scripts/debian13-engines-test.sh"
+  # Compose 2.26) from a trixie root file system entered by pivot_root in a mount namespace of
+  # its own (no engine nested, nothing --privileged); it reuses the host-built binary and
+  # copies the base image from the host's podman (docs/tested-on.md has the versions and times).
+  "debian13-engines|DEBIAN13_ENGINES_TEST|debian13-engines-test.sh|scripts/debian13-engines-test.sh"
   # Time faults in the real stand on both engines: a falseticker upstream (alone on one relay,
   # among three on every relay), an upstream that steps, the selected relay lost (about 5
   # minutes for both; docs/explanation/time-faults.md has the figures).
