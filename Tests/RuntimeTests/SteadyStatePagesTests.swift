@@ -21,12 +21,15 @@ import Testing
         let started = Atomic(false)
         let task = Task { try await service.run(state: state) { started.store(true, ordering: .relaxed) } }
         defer { task.cancel() }
-        try await waitUntilAsync(timeout: 30, "the service started") { started.load(ordering: .relaxed) }
+        // 120 s as the other async waits: the synchronous tests that run beside this one block
+        // the cooperative pool's threads (two on a 2-core machine) while they wait for their
+        // processes, so a new task may wait that long for a thread.
+        try await waitUntilAsync(timeout: 120, "the service started") { started.load(ordering: .relaxed) }
         // Not ready: polls and scrapes of start-up are still to come; nothing is released.
         // (What is checked is the order of events, not a time: readiness comes after this read.)
         #expect(calls.count.load(ordering: .relaxed) == 0)
         state.update { $0.ready = true }
-        try await waitUntilAsync(timeout: 30, "one release after readiness") { calls.count.load(ordering: .relaxed) == 1 }
+        try await waitUntilAsync(timeout: 120, "one release after readiness") { calls.count.load(ordering: .relaxed) == 1 }
         #expect(calls.count.load(ordering: .relaxed) == 1)
         task.cancel()
         _ = try? await task.value
