@@ -49,19 +49,34 @@ STORE=${CHRONYVISOR_PACKAGE_STORE:-/opt/swift-packages}
 release=$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")
 mirror=$(debian_mirror); security=$(debian_security_mirror)
 
+RUN=${CHRONYVISOR_CLEANROOM_RUN:-1}
+case "$RUN" in 0|1) ;; *) say "CHRONYVISOR_CLEANROOM_RUN=$RUN: expected 1 (run the stand after the build, the default) or 0"; exit 78 ;; esac
+KEEP=${CHRONYVISOR_CLEANROOM_KEEP:-0}
+rootfs=${CHRONYVISOR_CLEANROOM_ROOT:-}
+if [ -n "$rootfs" ]; then
+  [ -x "$rootfs/usr/bin/apt-get" ] && [ -d "$rootfs/src/chronyvisor" ] \
+    || { say "CHRONYVISOR_CLEANROOM_ROOT=$rootfs: expected a root file system this script kept (usr/bin/apt-get, src/chronyvisor)"; exit 78; }
+  rootfs=$(cd "$rootfs" && pwd -P); KEEP=1
+fi
 started=$(now)
-rootfs=$(mktemp -d /var/tmp/chronyvisor-cleanroom.XXXXXX)
+timings=()
+made_here=0
+[ -n "$rootfs" ] || { rootfs=$(mktemp -d /var/tmp/chronyvisor-cleanroom.XXXXXX); made_here=1; }
 log=$rootfs.log
 cleanup() {
   local rc=$?
+  if declare -F cleanroom_run_cleanup > /dev/null; then cleanroom_run_cleanup; fi
   # The mounts lived in the namespace of the unshare below and are gone with it; refuse to
   # remove anything if one is still there (it would delete through it).
   if findmnt -rn -o TARGET | grep -q "^$rootfs"; then
     say "warning: mounts under $rootfs remain; leaving it for inspection"; rc=1
+  elif [ "$KEEP" = 1 ]; then
+    say "the root file system stays in $rootfs (CHRONYVISOR_CLEANROOM_ROOT=$rootfs uses it again; rm -rf --one-file-system removes it)"
   else
     rm -rf --one-file-system "$rootfs"
   fi
-  rm -f "$log"
+  rm -f "$log" "$rootfs.mntns"
+  [ ${#timings[@]} -gt 0 ] && say "phases: $(printf '%s; ' "${timings[@]}" | sed 's/; $//')"
   if [ "$rc" = 0 ]; then say "passed in $(since "$started") s"; else say "FAILED after $(since "$started") s"; fi
   exit "$rc"
 }
@@ -69,11 +84,16 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 step() { say "$1 ($(since "$started") s so far)"; }
-step "debootstrap --variant=minbase $release from $mirror (several minutes)"
-t=$(now)
-debootstrap --variant=minbase "$release" "$rootfs" "$mirror" > "$log" 2>&1 \
-  || { tail -20 "$log" >&2; die "debootstrap failed"; }
-say "root file system made in $(since "$t") s: $(du -sh --one-file-system "$rootfs" | cut -f1)"
+if [ "$made_here" = 1 ]; then
+  step "debootstrap --variant=minbase $release from $mirror (several minutes)"
+  t=$(now)
+  debootstrap --variant=minbase "$release" "$rootfs" "$mirror" > "$log" 2>&1 \
+    || { tail -20 "$log" >&2; die "debootstrap failed"; }
+  say "root file system made in $(since "$t") s: $(du -sh --one-file-system "$rootfs" | cut -f1)"
+  timings+=("debootstrap $(since "$t") s")
+else
+  step "using the root file system kept in $rootfs"
+fi
 {
   echo "deb $mirror $release main"
   echo "deb $mirror $release-updates main"
@@ -81,8 +101,11 @@ say "root file system made in $(since "$t") s: $(du -sh --one-file-system "$root
 } > "$rootfs/etc/apt/sources.list"
 printf 'Acquire::Check-Valid-Until "false";\n' > "$rootfs/etc/apt/apt.conf.d/10chronyvisor-mirror"
 cp /etc/resolv.conf "$rootfs/etc/resolv.conf" 2>/dev/null || true
+# No package installed in the clean room starts a service (a daemon there would run on the
+# host's kernel and clock): invoke-rc.d asks policy-rc.d, which refuses every start.
+printf '#!/bin/sh\nexit 101\n' > "$rootfs/usr/sbin/policy-rc.d"; chmod +x "$rootfs/usr/sbin/policy-rc.d"
 # git finds the Swift packages' offline copies as this host's git does (url.insteadOf).
-if [ -n "$STORE" ]; then
+if [ -n "$STORE" ] && [ "$made_here" = 1 ]; then
   git config --system --get-regexp '^url\..*\.insteadof$' 2>/dev/null | while read -r key value; do
     git config --file "$rootfs/etc/gitconfig" --add "$key" "$value"
   done
@@ -132,3 +155,7 @@ INNER
 )
 step "entering the clean room (toolchain $SWIFT_ROOT${STORE:+, package store $STORE}, both read-only)"
 unshare --mount --propagation private --fork bash -c "$inner" inner "$rootfs" "$SWIFT_ROOT" "$STORE" "$commit"
+timings+=("build phase $(since "$started") s")
+[ "$RUN" = 1 ] || exit 0
+. scripts/lib/cleanroom-run.sh
+cleanroom_run
