@@ -3,31 +3,51 @@
 # or CI's warm machine may hide. A Debian root file system made by debootstrap (minbase, from
 # this host's Debian mirror, the host's release), with only the Swift toolchain and, where
 # this host has one, the offline Swift package store bind-mounted read-only. In it, as root:
+# The build phase
 #   1. scripts/install-deps.sh build test   the project's own installer, from the one package list
 #   2. scripts/build-release.sh             the host release build that run.sh and release.sh use
 #   3. the binary answers --version; the tests' private chrony (scripts/lib/chrony-private.sh)
 #      unpacks and runs there without the chrony package, and `chronyvisor config --check`
 #      finds chronyd through PATH and has it parse the generated configuration (chronyd -p:
 #      no daemon is started).
-# A package missing from the list fails step 1 or 2 here even when this host has it.
+# The run phase (CHRONYVISOR_CLEANROOM_RUN=0 leaves it out): the README's quick start as a
+# user types it (scripts/lib/cleanroom-run.sh)
+#   4. scripts/run.sh      installs podman and the rest of the stand group itself, builds the
+#                          base image (debootstrap: no registry here) and the image, brings the
+#                          stand up
+#   5. ntpdate -q 127.0.0.1  answers at stratum 3 with an offset under 50 ms (query mode only)
+#   6. scripts/down.sh     and no container or network is left in the clean room
+# A package missing from the list fails step 1, 2 or 4 here even when this host has it.
 #
-# Runs in its own mount namespace (unshare): every mount it makes (the toolchain, the package
-# store, /proc, /dev) goes when it ends, also on failure or interrupt; then the root file
-# system is removed. Reaches the Debian mirror only (and github.com when there is no package
-# store). Measured on 2 cores shared with several other builds (load average 17-25):
-# debootstrap 3-11 min, the packages 3-4 min, the release build 31-50 min (one run: 188 s,
-# 174 s, 1841 s; 2274 s in all); on an idle 2-core machine expect about 20-25 minutes.
-# About 2.5 GB in /var/tmp while it runs.
-# It stops short of `scripts/run.sh`: the clean room is a chroot in the host's network
-# namespace, where a podman of its own would share netavark's bridges and firewall chains and
-# UDP port 123 with the machine's engines; the stand's path after the build is what
-# scripts/container-test.sh proves.
+# The run phase enters the root by pivot_root in a mount namespace of its own (a chrooted
+# runc would start `podman exec`'s processes, the health checks, outside the container). Its
+# engine runs in the host's network namespace as an installed one would: netavark's bridges
+# and firewall chains and UDP port 123 are the machine's, so the phase holds the machine's
+# engine lock (flock /tmp/chronyvisor-stand.lock, only for this phase) and checks that the
+# host's firewall rules (iptables and ip6tables, filter and nat), links, ip_forward, mounts and
+# podman containers and networks are the same after it as before. The stand's default
+# upstreams are public servers: the run sets NTP_UPSTREAM to a reference chronyd (-x, `local
+# stratum 1`) that the test starts on the host's own address, UDP port 11123
+# (CHRONYVISOR_CLEANROOM_REF_PORT), and stops by pid. Every chronyd in the stand runs with -x;
+# no container gets SYS_TIME; nothing is --privileged.
 #
-# Usage: scripts/cleanroom-test.sh   (as root; scripts/test.sh runs it unless
-#        CHRONYVISOR_SKIP_CLEANROOM_TEST=1)
+# Each phase runs in its own mount namespace (unshare): every mount it makes (the toolchain,
+# the package store, /proc, /sys, /dev, /run) goes when it ends, also on failure or interrupt;
+# what still runs in the run phase's namespace then is ended by pid; then the root file system
+# is removed. Reaches the Debian mirror only (and github.com when there is no package store).
+# Measured on 2 cores shared with several other builds (load average 17-25): debootstrap 3-11
+# min, the packages 3-4 min, the release build 31-50 min (one run: 188 s, 174 s, 1841 s;
+# 2274 s in all); on an idle 2-core machine expect about 20-25 minutes for the build phase.
+# The run phase: RUN_PHASE_MEASURED. About 3.5 GB in /var/tmp while it runs.
+#
+# Usage: scripts/cleanroom-test.sh   (as root; an opt-in stage of scripts/test.sh:
+#        CHRONYVISOR_CLEANROOM_TEST=1)
 # Settings: SWIFT_ROOT (the toolchain: the directory holding usr/bin/swift; default: where
 # `swift` is found, or /opt/swift), CHRONYVISOR_PACKAGE_STORE (/opt/swift-packages when it
-# exists: the Swift packages' offline copies, which git finds through url.insteadOf).
+# exists: the Swift packages' offline copies, which git finds through url.insteadOf),
+# CHRONYVISOR_CLEANROOM_RUN (1, the default: the run phase; 0: the build phase only),
+# CHRONYVISOR_CLEANROOM_KEEP=1 (keep the root file system at the end),
+# CHRONYVISOR_CLEANROOM_ROOT=DIR (use a root file system kept before, and keep it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SCRIPT_NAME=cleanroom-test

@@ -59,7 +59,7 @@ cleanroom_run_cleanup() {
     id=$(cat "$cleanroom_mntns_file")
     pids=$(cleanroom_namespace_processes "$id")
     if [ -n "$pids" ]; then
-      say "ending what still runs in the clean room: $(echo $pids)"
+      say "ending what still runs in the clean room: $(echo "$pids" | tr '\n' ' ')"
       # shellcheck disable=SC2086
       kill $pids 2>/dev/null || true
       for _ in $(seq 50); do [ -z "$(cleanroom_namespace_processes "$id")" ] && break; sleep 0.2; done
