@@ -86,8 +86,15 @@ cleanroom_run_cleanup() {
 # stand's relays reach it at (the source address of the host's own route: `ip route get`
 # sends nothing). Not in $( ): it keeps the pid.
 cleanroom_reference_start() {
-  have chronyd || die "the reference server needs chronyd on the host (Debian: apt-get install chrony)"
-  local addr
+  # The host's chronyd, or the tests' private copy of Debian's (not installed: the host's
+  # time client stays).
+  if ! have chronyd; then
+    . scripts/lib/chrony-private.sh
+    chrony_private_ensure
+    PATH=$(chrony_private_path):$PATH
+  fi
+  local addr user=_chrony
+  id _chrony > /dev/null 2>&1 || user=root   # no user to drop to: -x keeps it off the clock
   addr=$(ip -4 route get 203.0.113.1 2>/dev/null | awk '{ for (i = 1; i < NF; i++) if ($i == "src") { print $(i + 1); exit } }')
   [ -n "$addr" ] || die "the host has no IPv4 address with a route: the stand's relays could not reach the reference"
   ! ss -Hlun "sport = :$CLEANROOM_REF_PORT" | grep -q . \
@@ -101,7 +108,7 @@ local stratum 1
 allow all
 pidfile $cleanroom_ref_dir/chronyd.pid
 CONF
-  chronyd -x -d -f "$cleanroom_ref_dir/chrony.conf" > "$cleanroom_ref_dir/chronyd.log" 2>&1 &
+  chronyd -x -d -u "$user" -f "$cleanroom_ref_dir/chrony.conf" > "$cleanroom_ref_dir/chronyd.log" 2>&1 &
   cleanroom_ref_pid=$!
   local deadline=$(( $(date +%s) + 30 ))
   until ss -Hlun "sport = :$CLEANROOM_REF_PORT" | grep -q .; do
