@@ -26,6 +26,7 @@ case " $* " in *" -h "*|*" --help "*) awk 'NR == 1 { next } /^#/ { sub(/^# ?/, "
 cd "$(dirname "$0")/.."
 SCRIPT_NAME=capture-fixtures.sh
 . scripts/lib/common.sh
+. scripts/lib/chrony-private.sh
 . scripts/lib/nts.sh
 # chronyc >= 4.8 drops root privileges to chrony's user by default, and that user cannot
 # enter the 0700 socket directories below: it stays root (-u root) where it has the option.
@@ -41,8 +42,7 @@ work=$(mktemp -d /tmp/chronyvisor-capture.XXXXXX)
 chmod 0700 "$work"
 pids=()
 cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do stop_pid "$pid"; done
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -53,13 +53,9 @@ ref_port=$base; client_port=$((base + 1)); unsync_port=$((base + 2)); dead_port=
 # start NAME PORT DIRECTIVES...: a chronyd on 127.0.0.1:PORT (BIND=ADDRESS: on another) with its socket in $work/NAME.
 start() {
   local name=$1 port=$2; shift 2
-  mkdir -m 0700 "$work/$name"
-  { printf '%s\n' "$@"
-    printf '%s\n' "port $port" "bindaddress ${BIND:-127.0.0.1}" "allow 127.0.0.0/8" "cmdport 0" \
-      "bindcmdaddress $work/$name/chronyd.sock" "pidfile $work/$name/chronyd.pid"
-  } > "$work/$name/chrony.conf"
-  "$chronyd" -x -d -u root -f "$work/$name/chrony.conf" >"$work/$name/log" 2>&1 &
-  pids+=($!)
+  CHRONYD=$chronyd chronyd_start "$work/$name" "$@" "port $port" "bindaddress ${BIND:-127.0.0.1}" "allow 127.0.0.0/8" \
+    "cmdport 0" "bindcmdaddress $work/$name/chronyd.sock"
+  pids+=("$CHRONYD_PID")
   for _ in $(seq 100); do
     chronyc -h "$work/$name/chronyd.sock" -c tracking >/dev/null 2>&1 && return 0
     sleep 0.05

@@ -16,48 +16,32 @@
 # of their own; nothing off this machine is asked.
 # Removes its root file system and unmounts what it mounted, also on failure.
 # Usage: scripts/chrony-forky-test.sh   (root; CHRONYVISOR_FORKY_ROOT=DIR uses and keeps a
-#   root file system with chrony made before; scripts/test.sh runs it,
-#   CHRONYVISOR_SKIP_CHRONY_FORKY_TEST=1 skips it there)
+#   root file system with chrony made before; scripts/test.sh runs it with
+#   CHRONYVISOR_CHRONY_FORKY_TEST=1, in a root file system it shares with systemd-forky-test.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SCRIPT_NAME=chrony-forky-test
 . scripts/lib/common.sh
 help_requested "$@" && { script_help "$0"; exit 0; }
 . scripts/lib/image.sh
 . scripts/lib/debian-root.sh
+. scripts/lib/chrony-private.sh
+POLL_EVERY=0.2
+. scripts/lib/testing.sh
 
 is_root || die "debootstrap, chroot and mounts need root"
 have python3 || die "python3 is needed (the notify socket's listener)"
 LIMIT=${CHRONYVISOR_TEST_WAIT:-60}
 
-test_started=$(now)
 root=${CHRONYVISOR_FORKY_ROOT:-}
 keep=keep
-passed=0 failed=0
 listener_pid= reference_pid= run_pid=
-ok() { passed=$((passed + 1)); printf 'ok %d - %s\n' "$((passed + failed))" "$*"; }
-not_ok() { failed=$((failed + 1)); printf 'not ok %d - %s\n' "$((passed + failed))" "$*"; }
-cleanup() {
-  local rc=$? pid
-  for pid in $run_pid $reference_pid $listener_pid; do kill "$pid" 2>/dev/null || true; done
-  for pid in $run_pid $reference_pid $listener_pid; do wait "$pid" 2>/dev/null || true; done
-  debian_root_remove "$root" "$keep" || rc=1
-  [ "$rc" = 0 ] && [ "$failed" != 0 ] && rc=1
-  if [ "$rc" = 0 ]; then say "passed $passed checks in $(since "$test_started") s"
-  else say "FAILED after $(since "$test_started") s ($failed of $((passed + failed)) checks failed)"; fi
-  exit "$rc"
+# The processes this test started (by pid), then the root file system.
+forky_end() {
+  local pid
+  for pid in $run_pid $reference_pid $listener_pid; do stop_pid "$pid"; done
+  debian_root_remove "$root" "$keep"
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# Retries a command every 0.2 s until it succeeds or LIMIT seconds pass.
-wait_for() {
-  local t; t=$(now)
-  until "$@" >/dev/null 2>&1; do
-    awk -v a="$(since "$t")" -v l="$LIMIT" 'BEGIN { exit !(a > l) }' && return 1
-    sleep 0.2
-  done
-}
+on_exit forky_end
 
 if [ -z "$root" ]; then
   keep=
@@ -93,7 +77,7 @@ with open(log, "a", buffering=1) as out:
             out.write("%d %s\n" % (pid, line))
 PY
 listener_pid=$!
-wait_for test -S "$root/run/test/notify.sock" || die "the notify listener did not start"
+poll_until "$LIMIT" test -S "$root/run/test/notify.sock" || die "the notify listener did not start"
 log=$root/run/test/notify.log
 touch "$log"
 heard() { grep -qx "$1 $2" "$log"; }     # PID MESSAGE
@@ -101,16 +85,14 @@ heard() { grep -qx "$1 $2" "$log"; }     # PID MESSAGE
 base=$(( 32000 + ($$ % 500) * 4 ))
 ref_port=$base
 # ---- 1. chronyd 4.9 alone notifies --------------------------------------------------------
-mkdir -p -m 0700 "$root/run/test/ref"
-printf '%s\n' "local stratum 1" "port $ref_port" "bindaddress 127.0.0.1" "allow 127.0.0.0/8" "cmdport 0" \
-  "bindcmdaddress /run/test/ref/chronyd.sock" "pidfile /run/test/ref/chronyd.pid" > "$root/run/test/ref/chrony.conf"
-chroot "$root" env -i PATH=/usr/sbin:/usr/bin NOTIFY_SOCKET=/run/test/notify.sock \
-  chronyd -x -d -u root -f /run/test/ref/chrony.conf > "$root/run/test/ref.log" 2>&1 &
-reference_pid=$!
-if wait_for heard "$reference_pid" READY=1; then
+CHRONYD_ROOT=$root CHRONYD_PREFIX="chroot $root env -i PATH=/usr/sbin:/usr/bin NOTIFY_SOCKET=/run/test/notify.sock" \
+  chronyd_start /run/test/ref "local stratum 1" "port $ref_port" "bindaddress 127.0.0.1" "allow 127.0.0.0/8" "cmdport 0" \
+  "bindcmdaddress /run/test/ref/chronyd.sock"
+reference_pid=$CHRONYD_PID
+if poll_until "$LIMIT" heard "$reference_pid" READY=1; then
   ok "chronyd $version -x given NOTIFY_SOCKET sends READY=1 itself (pid $reference_pid)"
 else
-  not_ok "chronyd $version sent no READY=1 within $LIMIT s: $(cat "$log"; tail -3 "$root/run/test/ref.log")"
+  not_ok "chronyd $version sent no READY=1 within $LIMIT s: $(cat "$log"; tail -3 "$root/run/test/ref/log")"
 fi
 
 # ---- 2. under chronyvisor, only chronyvisor notifies ---------------------------------------
@@ -122,7 +104,7 @@ chroot "$root" env -i PATH=/usr/local/bin:/usr/sbin:/usr/bin HOME=/root \
   CHRONY_STATE_DIR=/run/test/cv/state CHRONY_CONF_DIR=/run/test/cv/conf.d \
   chronyvisor run > "$root/run/test/chronyvisor.log" 2>&1 &
 run_pid=$!
-if wait_for heard "$run_pid" READY=1; then
+if poll_until "$LIMIT" heard "$run_pid" READY=1; then
   ok "chronyvisor (pid $run_pid) sent READY=1 once its chronyd $version synchronised"
 else
   not_ok "no READY=1 from chronyvisor within $LIMIT s: $(cat "$log"; tail -5 "$root/run/test/chronyvisor.log")"
@@ -148,7 +130,8 @@ else
 fi
 # Let it run a while (chronyd 4.9 notifies right after its start): until chronyvisor has
 # sent WATCHDOG=1 twice (every second with WATCHDOG_USEC=2000000).
-wait_for test "$(grep -c "^$run_pid WATCHDOG=1$" "$log")" -ge 2 || not_ok "no WATCHDOG=1 from chronyvisor within $LIMIT s"
+watchdog_twice() { [ "$(grep -c "^$run_pid WATCHDOG=1$" "$log")" -ge 2 ]; }
+poll_until "$LIMIT" watchdog_twice || not_ok "no WATCHDOG=1 from chronyvisor within $LIMIT s"
 cv_pid=$run_pid
 kill -TERM "$run_pid"
 rc=0; wait "$run_pid" || rc=$?

@@ -38,7 +38,10 @@
 # Measured on 2 cores shared with several other builds (load average 17-25): debootstrap 3-11
 # min, the packages 3-4 min, the release build 31-50 min (one run: 188 s, 174 s, 1841 s;
 # 2274 s in all); on an idle 2-core machine expect about 20-25 minutes for the build phase.
-# The run phase: RUN_PHASE_MEASURED. About 3.5 GB in /var/tmp while it runs.
+# One run on 2 cores at load average 2-5: build phase 598 s (debootstrap 46 s, packages 30 s,
+# release build 521 s); the run phase 126 s once it held the lock (run.sh 119 s: podman and
+# the stand group 20-30 s, the base image by debootstrap 68 s, the host build 10 s, the image
+# 25 s, the stand healthy 12 s; down.sh 6 s). About 3 GB in /var/tmp while it runs.
 #
 # Usage: scripts/cleanroom-test.sh   (as root; an opt-in stage of scripts/test.sh:
 #        CHRONYVISOR_CLEANROOM_TEST=1)
@@ -50,12 +53,12 @@
 # CHRONYVISOR_CLEANROOM_ROOT=DIR (use a root file system kept before, and keep it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SCRIPT_NAME=cleanroom-test
 . scripts/lib/common.sh
 help_requested "$@" && { script_help "$0"; exit 0; }
 [ $# -eq 0 ] || usage_error "no arguments expected"
 . scripts/lib/packages.sh
 . scripts/lib/image.sh
+. scripts/lib/testing.sh
 
 is_root || die "the clean room needs root (debootstrap, chroot, mounts)"
 have unshare && have chroot || die "unshare and chroot (util-linux, coreutils) are needed"
@@ -73,44 +76,37 @@ RUN=${CHRONYVISOR_CLEANROOM_RUN:-1}
 case "$RUN" in 0|1) ;; *) say "CHRONYVISOR_CLEANROOM_RUN=$RUN: expected 1 (run the stand after the build, the default) or 0"; exit 78 ;; esac
 KEEP=${CHRONYVISOR_CLEANROOM_KEEP:-0}
 rootfs=${CHRONYVISOR_CLEANROOM_ROOT:-}
+made_here=0
 if [ -n "$rootfs" ]; then
   [ -x "$rootfs/usr/bin/apt-get" ] && [ -d "$rootfs/src/chronyvisor" ] \
     || { say "CHRONYVISOR_CLEANROOM_ROOT=$rootfs: expected a root file system this script kept (usr/bin/apt-get, src/chronyvisor)"; exit 78; }
   rootfs=$(cd "$rootfs" && pwd -P); KEEP=1
+else
+  rootfs=$(mktemp -d /var/tmp/chronyvisor-cleanroom.XXXXXX); made_here=1
 fi
-started=$(now)
-timings=()
-made_here=0
-[ -n "$rootfs" ] || { rootfs=$(mktemp -d /var/tmp/chronyvisor-cleanroom.XXXXXX); made_here=1; }
-log=$rootfs.log
-cleanup() {
-  local rc=$?
-  if declare -F cleanroom_run_cleanup > /dev/null; then cleanroom_run_cleanup; fi
-  # The mounts lived in the namespace of the unshare below and are gone with it; refuse to
-  # remove anything if one is still there (it would delete through it).
+log=$TEST_TMP/debootstrap.log
+# The mounts lived in the namespaces of the unshares below and are gone with them; refuse to
+# remove anything if one is still there (it would delete through it).
+cleanroom_end() {
   if findmnt -rn -o TARGET | grep -q "^$rootfs"; then
-    say "warning: mounts under $rootfs remain; leaving it for inspection"; rc=1
-  elif [ "$KEEP" = 1 ]; then
-    say "the root file system stays in $rootfs (CHRONYVISOR_CLEANROOM_ROOT=$rootfs uses it again; rm -rf --one-file-system removes it)"
-  else
-    rm -rf --one-file-system "$rootfs"
+    say "warning: mounts under $rootfs remain; leaving it for inspection"; return 1
   fi
-  rm -f "$log" "$rootfs.mntns"
-  [ ${#timings[@]} -gt 0 ] && say "phases: $(printf '%s; ' "${timings[@]}" | sed 's/; $//')"
-  if [ "$rc" = 0 ]; then say "passed in $(since "$started") s"; else say "FAILED after $(since "$started") s"; fi
-  exit "$rc"
+  if [ "$KEEP" = 1 ]; then
+    say "the root file system stays in $rootfs (CHRONYVISOR_CLEANROOM_ROOT=$rootfs uses it again; rm -rf --one-file-system removes it)"
+    return 0
+  fi
+  rm -rf --one-file-system "$rootfs"
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+on_exit cleanroom_end
 
-step() { say "$1 ($(since "$started") s so far)"; }
+step() { say "$1 ($(since "$TEST_STARTED") s so far)"; }
 if [ "$made_here" = 1 ]; then
   step "debootstrap --variant=minbase $release from $mirror (several minutes)"
   t=$(now)
   debootstrap --variant=minbase "$release" "$rootfs" "$mirror" > "$log" 2>&1 \
     || { tail -20 "$log" >&2; die "debootstrap failed"; }
   say "root file system made in $(since "$t") s: $(du -sh --one-file-system "$rootfs" | cut -f1)"
-  timings+=("debootstrap $(since "$t") s")
+  timing "debootstrap $(since "$t") s"
 else
   step "using the root file system kept in $rootfs"
 fi
@@ -174,8 +170,10 @@ say "the private chronyd ($(chronyd --version | head -1)) parses the generated c
 INNER
 )
 step "entering the clean room (toolchain $SWIFT_ROOT${STORE:+, package store $STORE}, both read-only)"
-unshare --mount --propagation private --fork bash -c "$inner" inner "$rootfs" "$SWIFT_ROOT" "$STORE" "$commit"
-timings+=("build phase $(since "$started") s")
+unshare --mount --propagation private --fork bash -c "$inner" inner "$rootfs" "$SWIFT_ROOT" "$STORE" "$commit" \
+  || fail "the clean room: install-deps.sh, the release build, --version or the private chronyd"
+timing "build phase $(since "$TEST_STARTED") s"
+ok "the clean room: install-deps.sh build test, the release build, chronyvisor --version, the private chronyd parses the generated configuration"
 [ "$RUN" = 1 ] || exit 0
 . scripts/lib/cleanroom-run.sh
 cleanroom_run

@@ -30,51 +30,19 @@ set -euo pipefail
 # --help: the comment block above, and nothing else.
 case " $* " in *" -h "*|*" --help "*) awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"; exit 0 ;; esac
 cd "$(dirname "$0")/.."
-SCRIPT_NAME=container-test
 . scripts/lib/common.sh
-. scripts/lib/podman-install.sh
-. scripts/lib/engine.sh
-. scripts/lib/docker-engine.sh
-. scripts/lib/image.sh
-. scripts/lib/stand.sh
+. scripts/lib/stand-test.sh
 . scripts/lib/compose-v2.sh
-
-PROJECT=chronyvisor-test
-COMPOSE_ARGS=(-f docker-compose.yaml -f Tests/Container/docker-compose.test.yaml)
-export CHRONYVISOR_ENGINE=${CHRONYVISOR_ENGINE:-podman}
-engine_setting_check
-[ "$CHRONYVISOR_ENGINE" != auto ] || die "CHRONYVISOR_ENGINE=auto: the test runs on one named engine (docker or podman)"
-export CHRONYVISOR_IMAGE=$IMAGE
-export NTP_UPSTREAM=ntp-reference RELAY_LOCAL_STRATUM= GATEWAY_MIN_SOURCES=2
+stand_test_settings chronyvisor-test
 # The defaults a user gets: published on every host address, port 123 (ntpdate asks 123 only).
 export NTP_HOST_PUBLISH=123
 HOST_ASK=127.0.0.1
 # "Another machine": a network namespace joined to the host by a veth pair (a /30 of its own).
 NETNS=chronyvisor-test-client NETNS_HOST_IF=cvtest-host NETNS_IF=cvtest-client
 NETNS_HOST_ADDR=10.203.11.1 NETNS_ADDR=10.203.11.2
-RELAYS=(chrony-local1 chrony-local2 chrony-local3)
-LIMIT=${CHRONYVISOR_TEST_WAIT:-240}   # seconds any one wait may take before the test fails
-
-test_started=$(now)
-passed=0
-timings=()
-ok() { passed=$((passed + 1)); printf 'ok %d - [%s] %s\n' "$passed" "$CHRONYVISOR_ENGINE" "$*"; }
-fail() {   # prints to stderr: also from inside $( ), whose exit the caller passes on
-  printf 'not ok - [%s] %s\n' "$CHRONYVISOR_ENGINE" "$*" >&2
-  stand_dump_logs "$PROJECT" 2>&1 | sed 's/^/# /' >&2
-  exit 1
-}
 
 # The docker CLI against podman's API where it exists (what users type), else podman.
 dock() { if have docker; then docker "$@"; else podman "$@"; fi; }
-
-# What the test must leave as it found it: firewall rules, chains and policies (both
-# families), the host's network links, ip_forward.
-host_state() {
-  docker_firewall_state | sort
-  ip -o link show | awk -F': ' '{ print "link", $2 }' | sed 's/@.*//' | sort
-  echo "ip_forward $(cat /proc/sys/net/ipv4/ip_forward)"
-}
 
 # The veth pair first (deleting one end deletes both, at once), then the namespace: a veth
 # left to the namespace's deletion goes only when the kernel gets round to it.
@@ -83,42 +51,13 @@ netns_remove() {
   ip netns delete "$NETNS" 2>/dev/null || true
 }
 
-started_here=0 netns_made=0 host_before=""
-cleanup() {
-  local rc=$?
-  [ "$netns_made" = 1 ] && netns_remove
-  if [ "$started_here" = 1 ]; then
-    compose --profile demo down --remove-orphans --timeout 15 >/dev/null 2>&1 || true
-    if [ "$ENGINE" = podman ]; then
-      engine_teardown "$PROJECT"
-    else
-      "$ENGINE" network rm "${PROJECT}_ntp_network" >/dev/null 2>&1 || true
-    fi
-    if "$ENGINE" network inspect "${PROJECT}_ntp_network" >/dev/null 2>&1; then
-      say "warning: network ${PROJECT}_ntp_network is still there"; rc=1
-    fi
-    [ "$ENGINE" = docker ] && docker_daemon_stop "$(state_dir "$PROJECT")"
-    if [ -n "$host_before" ]; then
-      local after; after=$(host_state)
-      if [ "$after" != "$host_before" ]; then
-        say "the host is not as the test found it (< before, > after):"
-        diff <(printf '%s\n' "$host_before") <(printf '%s\n' "$after") | grep '^[<>]' >&2
-        rc=1
-      fi
-    fi
-  fi
-  if [ "$rc" = 0 ]; then
-    say "[$CHRONYVISOR_ENGINE] passed $passed checks in $(since "$test_started") s ($(printf "%s; " "${timings[@]}" | sed "s/; $//"))"
-  else
-    say "[$CHRONYVISOR_ENGINE] FAILED after $(since "$test_started") s"
-  fi
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
 # ---- preparation ------------------------------------------------------------------------
-is_debian_family && is_root && bash scripts/install-deps.sh
+# The stand group only (the engine, ntpdate, debootstrap): the host build installs the build
+# group itself, and the test group is the host's chronyd's and the other tests' (installing
+# it in Debian 13's root file system of scripts/debian13-engines-test.sh would mean apt at
+# every run: libgnutls30 and the like are t64 packages there).
+is_debian_family && is_root && bash scripts/install-deps.sh stand
+have ip || die "ip (Debian: iproute2) is needed for the namespace client"
 have ntpdate || die "ntpdate (Debian: ntpsec-ntpdate) is needed; scripts/install-deps.sh installs it"
 have python3 || die "python3 is needed (to read chronyvisor probe's JSON)"
 is_root || die "the container test needs root (it starts engines, a network namespace and a veth pair)"
@@ -128,33 +67,11 @@ host_port_free "" 123 \
 
 # From here on, what the test changes is undone at exit (the host's state is saved before the
 # engine starts: dockerd and the image build's network add chains and turn on ip_forward).
-prep=$(now)
 if [ "${CHRONYVISOR_COMPOSE:-}" = v2 ] && ! docker_compose_command | grep -q '^docker compose$'; then
   docker_install      # the docker CLI, also for podman's API (nothing is started)
   compose_v2_use
 fi
-if [ "$CHRONYVISOR_ENGINE" = docker ]; then
-  docker_install
-  host_before=$(host_state)
-  started_here=1
-  docker_daemon_start "$(state_dir "$PROJECT")"
-  engine_choose
-else
-  engine_choose
-  host_before=$(host_state)
-  started_here=1
-  engine_setup "$PROJECT"
-fi
-for c in ntp-reference "${RELAYS[@]}" chrony-main ntp-user; do
-  if "$ENGINE" container inspect "$c" >/dev/null 2>&1; then
-    die "a container named $c exists already (a stand from scripts/run.sh?): remove it first (scripts/down.sh)"
-  fi
-done
-say "$(engine_description)"
-timings+=("engine ready $(since "$prep") s")
-
-t=$(now); base_image_ensure; timings+=("base image $(since "$t") s")
-t=$(now); image_build; timings+=("image build $(since "$t") s")
+stand_test_begin ntp-reference "${RELAYS[@]}" chrony-main ntp-user
 say "image $IMAGE: $(image_size) MB, files of $(image_package_count) Debian packages"
 say "versions used: $(engine_description | sed 's/^engine: //'), chrony $(image_chrony_version) in the image, $(uname -sr) host"
 
@@ -166,12 +83,10 @@ declare -A DEPENDS=(
   [chrony-local1]=ntp-reference [chrony-local2]=ntp-reference [chrony-local3]=ntp-reference
   [chrony-main]="${RELAYS[*]}" [ntp-user]=chrony-main
 )
-t=$(now)
-up_log=$(mktemp)
-compose --profile demo up -d > "$up_log" 2>&1 &
-up_pid=$!
-up_rc=
-while true; do
+# Every dependant started only after its dependencies were healthy; every service healthy
+# (the demo client running). Sets `states`.
+up_in_order() {
+  local d dep s st all=1
   if [ -z "$up_rc" ] && ! kill -0 "$up_pid" 2>/dev/null; then up_rc=0; wait "$up_pid" || up_rc=$?; fi
   for d in "${!DEPENDS[@]}"; do
     # Compose v2 creates every container at once and starts each when its dependencies are
@@ -182,33 +97,32 @@ while true; do
       [ "$s" = healthy ] || fail "$d was started while its dependency $dep was $s"
     done
   done
-  states=""; all=1
+  states=""
   for s in ntp-reference "${RELAYS[@]}" chrony-main ntp-user; do
     st=$(service_state "$s"); states+="$s=$st "
     case "$st" in healthy) ;; running) [ "$s" = ntp-user ] || all=0 ;; *) all=0 ;; esac
   done
-  [ "$up_rc" = 0 ] && [ "$all" = 1 ] && break
-  if [ -n "$up_rc" ] && [ "$up_rc" != 0 ]; then cat "$up_log"; fail "compose up failed (states: $states)"; fi
-  awk -v a="$(since "$t")" -v l="$LIMIT" 'BEGIN { exit !(a > l) }' && fail "not healthy after $LIMIT s: $states"
-  sleep 0.5
-done
-rm -f "$up_log"
-timings+=("up to healthy $(since "$t") s")
-ok "every service healthy in dependency order ($(since "$t") s): reference, relays, gateway, then the demo client"
+  if [ -n "$up_rc" ] && [ "$up_rc" != 0 ]; then cat "$TEST_TMP/up.log" >&"$TEST_STDERR"; fail "compose up failed (states: $states)"; fi
+  [ "$up_rc" = 0 ] && [ "$all" = 1 ]
+}
+compose --profile demo up -d > "$TEST_TMP/up.log" 2>&1 &
+up_pid=$! up_rc= states=""
+poll_until "$LIMIT" up_in_order || fail "not healthy after $LIMIT s: $states"
+t=$WAITED
+timing "up to healthy $t s"
+ok "every service healthy in dependency order ($t s): reference, relays, gateway, then the demo client"
 
 # ---- the gateway selects a relay, at relay stratum + 1 -----------------------------------
 ip_of() { "$ENGINE" inspect --format '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' "$1"; }
 relay_of_ip() { local r; for r in "${RELAYS[@]}"; do [ "$(ip_of "$r")" = "$1" ] && { echo "$r"; return; }; done; }
 # chronyc -c tracking: refid,address,stratum,...; sources: mode,state,address,stratum,poll,reach,...
 tracking_field() { "$ENGINE" exec "$1" chronyc -c -n tracking | cut -d, -f"$2"; }
-selected=""
-for _ in $(seq 1 30); do
+# The gateway's selected relay: sets `selected` (empty when none) and `addr`.
+gateway_selected() {
   addr=$("$ENGINE" exec chrony-main chronyc -c -n sources | awk -F, '$2 == "*" { print $3 }')
-  [ -n "$addr" ] && selected=$(relay_of_ip "$addr")
-  [ -n "$selected" ] && break
-  sleep 1
-done
-[ -n "$selected" ] || fail "the gateway selected no relay: $("$ENGINE" exec chrony-main chronyc -n sources)"
+  selected=""; [ -n "$addr" ] && selected=$(relay_of_ip "$addr"); [ -n "$selected" ]
+}
+poll_until 30 gateway_selected || fail "the gateway selected no relay: $("$ENGINE" exec chrony-main chronyc -n sources)"
 gw_stratum=$(tracking_field chrony-main 3)
 relay_stratum=$(tracking_field "$selected" 3)
 [ "$relay_stratum" = 2 ] || fail "$selected is at stratum $relay_stratum, expected 2 (the reference is at 1)"
@@ -259,7 +173,7 @@ print("3 samples, offset %.6f s at the shortest delay %.6f s (largest offset %.6
 ok "chronyvisor probe $HOST_ASK (published port): $verdict, stratum $gw_stratum"
 
 # ---- another machine: a client in a network namespace asks the host's address on its link --
-ip netns add "$NETNS"; netns_made=1
+ip netns add "$NETNS"; on_exit netns_remove
 ip link add "$NETNS_HOST_IF" type veth peer name "$NETNS_IF" netns "$NETNS"
 ip addr add "$NETNS_HOST_ADDR/30" dev "$NETNS_HOST_IF"
 ip link set "$NETNS_HOST_IF" up
@@ -268,20 +182,19 @@ ip -n "$NETNS" addr add "$NETNS_ADDR/30" dev "$NETNS_IF"
 ip -n "$NETNS" link set "$NETNS_IF" up
 ip -n "$NETNS" route add default via "$NETNS_HOST_ADDR"
 # The first packets may meet a link still coming up (IPv6 DAD, ARP): a few tries.
-t=$(now) line=""
-for _ in $(seq 1 10); do
+netns_answer() {
   out=$(ip netns exec "$NETNS" ntpdate -q "$NETNS_HOST_ADDR" 2>&1) || true
   line=$(grep -E "^[0-9-]+ [0-9:.]+ \([+-][0-9]+\) [-+][0-9.]+ \+/- [0-9.]+ " <<< "$out" | tail -1)
-  [ -n "$line" ] && break
-  sleep 1
-done
-[ -n "$line" ] || fail "ntpdate -q $NETNS_HOST_ADDR from namespace $NETNS ($NETNS_ADDR): no answer: $out"
+  [ -n "$line" ]
+}
+out="" line=""
+poll_until 10 netns_answer || fail "ntpdate -q $NETNS_HOST_ADDR from namespace $NETNS ($NETNS_ADDR): no answer: $out"
 grep -q " s$gw_stratum " <<< "$line" || fail "the namespace client got stratum other than the gateway's $gw_stratum: $line"
 # Through the published port to the gateway: its client log names the namespace's address.
 "$ENGINE" exec chrony-main chronyc -c -n clients | grep -q "^$NETNS_ADDR," \
   || fail "the gateway's client log does not name $NETNS_ADDR: $("$ENGINE" exec chrony-main chronyc -n clients 2>&1)"
 ok "a client in network namespace $NETNS ($NETNS_ADDR, veth) asked the host's $NETNS_HOST_ADDR: answered by the gateway (its client log names $NETNS_ADDR), stratum $gw_stratum, $(awk '{ print $4, $5, $6 }' <<< "$line") s"
-netns_remove; netns_made=0
+netns_remove
 ip link show "$NETNS_HOST_IF" >/dev/null 2>&1 && fail "the veth $NETNS_HOST_IF is still there"
 ip netns list | grep -qw "$NETNS" && fail "the namespace $NETNS is still there"
 
@@ -302,14 +215,7 @@ ok "the image has no shell (sh, bash, dash) and no package manager (apt-get, dpk
 
 # ---- two relays of three keep the gateway healthy; one does not; they heal it -------------
 gateway_health_now() { "$ENGINE" exec chrony-main chronyvisor health >/dev/null 2>&1 && echo healthy || echo unhealthy; }
-wait_state() {   # SERVICE STATE WHAT
-  local t0; t0=$(now)
-  until [ "$(service_state "$1")" = "$2" ]; do
-    awk -v a="$(since "$t0")" -v l="$LIMIT" 'BEGIN { exit !(a > l) }' && fail "$1 not $2 after $LIMIT s ($3)"
-    sleep 1
-  done
-  echo "$(since "$t0")"
-}
+service_is() { [ "$(service_state "$1")" = "$2" ]; }
 # Missed its last three polls in the gateway's eyes (reach register, octal, low 3 bits).
 source_lost() {
   "$ENGINE" exec chrony-main chronyc -c -n sources | awk -F, -v a="$1" '$3 == a { r = $6 } END { exit !(r != "" && substr(r, length(r), 1) == "0") }'
@@ -333,43 +239,39 @@ if [ "$ENGINE" = podman ]; then
   ready_at=$(( $(date -u -d "$started_at" +%s) + period + 1 ))
   if [ "$(date +%s)" -lt "$ready_at" ]; then
     say "[podman] waiting $(( ready_at - $(date +%s) )) s for the gateway's health start period to end (podman counts no failure inside it)"
-    while [ "$(date +%s)" -lt "$ready_at" ]; do sleep 1; done
+    start_period_over() { [ "$(date +%s)" -ge "$ready_at" ]; }
+    poll_until $(( ready_at - $(date +%s) + 5 )) start_period_over || true
   fi
 fi
 
 first=$selected
 first_ip=$(ip_of "$first")
 dock stop "$first" >/dev/null
-t=$(now)
-until source_lost "$first_ip"; do
-  awk -v a="$(since "$t")" -v l="$LIMIT" 'BEGIN { exit !(a > l) }' && fail "the gateway still hears $first after $LIMIT s"
-  sleep 1
-done
+poll_until "$LIMIT" source_lost "$first_ip" || fail "the gateway still hears $first after $LIMIT s"
 [ "$(gateway_health_now)" = healthy ] || fail "with $first stopped (two relays left) the gateway's health check fails"
 [ "$(service_state chrony-main)" = healthy ] || fail "with $first stopped the gateway is $(service_state chrony-main)"
-ok "$first stopped (the selected relay): the gateway lost it in $(since "$t") s and stays healthy on two relays"
+ok "$first stopped (the selected relay): the gateway lost it in $WAITED s and stays healthy on two relays"
 
 second=""
 for r in "${RELAYS[@]}"; do [ "$r" != "$first" ] && { second=$r; break; }; done
 second_ip=$(ip_of "$second")
 dock stop "$second" >/dev/null
-took=$(wait_state chrony-main unhealthy "one relay left, NTP_MIN_SOURCES=2") || exit 1
-timings+=("relay loss to unhealthy $took s")
+wait_until "$LIMIT" "chrony-main not unhealthy (one relay left, NTP_MIN_SOURCES=2)" service_is chrony-main unhealthy
+took=$WAITED
+timing "relay loss to unhealthy $took s"
 ok "$second stopped too: the gateway turned unhealthy after $took s (one relay, below NTP_MIN_SOURCES=2; target 25 s)"
 
 dock start "$first" "$second" >/dev/null
-took=$(wait_state chrony-main healthy "relays back") || exit 1
+wait_until "$LIMIT" "chrony-main not healthy (relays back)" service_is chrony-main healthy
+took=$WAITED
 moved="the same addresses"
 [ "$(ip_of "$first") $(ip_of "$second")" != "$first_ip $second_ip" ] && moved="new addresses, found again by name"
-timings+=("relays back to healthy $took s")
+timing "relays back to healthy $took s"
 ok "$first and $second started again ($moved): the gateway is healthy again after $took s (target 25 s)"
 
 # ---- the demo client prints samples --------------------------------------------------------
-t=$(now)
-until [ "$(dock logs ntp-user 2>&1 | grep -cE '^\[[0-9]+\] .*offset')" -ge 2 ]; do
-  awk -v a="$(since "$t")" -v l=60 'BEGIN { exit !(a > l) }' && fail "the demo client printed no samples: $(dock logs --tail 10 ntp-user 2>&1)"
-  sleep 1
-done
+demo_samples() { [ "$(dock logs ntp-user 2>&1 | grep -cE '^\[[0-9]+\] .*offset')" -ge 2 ]; }
+poll_until 60 demo_samples || fail "the demo client printed no samples: $(dock logs --tail 10 ntp-user 2>&1)"
 ok "the demo client prints samples: $(dock logs ntp-user 2>&1 | grep -E '^\[[0-9]+\] .*offset' | tail -1)"
 
 # ---- docker stop of the gateway: within the grace, status 0 -------------------------------
@@ -379,5 +281,5 @@ dock stop chrony-main >/dev/null
 stop_took=$(since "$t")
 code=$("$ENGINE" inspect --format '{{.State.ExitCode}}' chrony-main)
 [ "$code" = 0 ] || fail "docker stop chrony-main: exit status $code (137 means killed after the ${grace} s grace)"
-timings+=("gateway stop ${stop_took} s")
+timing "gateway stop ${stop_took} s"
 ok "docker stop chrony-main: exited with status 0 in $stop_took s (grace ${grace} s)"

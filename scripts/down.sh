@@ -40,7 +40,7 @@ else
   say "no container engine here: nothing to stop"
   exit 0
 fi
-compose --profile demo --profile monitoring down --remove-orphans --timeout 15
+stand_down
 if [ "$ENGINE" = podman ]; then engine_teardown "$PROJECT"; else rm -f "$(state_dir "$PROJECT")/engine"; fi
 say "the stand is down"
 case "$remove_ca" in

@@ -17,91 +17,46 @@ set -euo pipefail
 # --help: the comment block above, and nothing else.
 case " $* " in *" -h "*|*" --help "*) awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"; exit 0 ;; esac
 cd "$(dirname "$0")/.."
-SCRIPT_NAME=monitoring-test
 . scripts/lib/common.sh
-. scripts/lib/podman-install.sh
-. scripts/lib/engine.sh
-. scripts/lib/image.sh
-. scripts/lib/stand.sh
+. scripts/lib/stand-test.sh
 
-PROJECT=chronyvisor-monitoring-test
-COMPOSE_ARGS=(-f docker-compose.yaml -f Tests/Container/docker-compose.test.yaml)
-export CHRONYVISOR_ENGINE=podman
-export CHRONYVISOR_IMAGE=$IMAGE
-export NTP_UPSTREAM=ntp-reference RELAY_LOCAL_STRATUM= GATEWAY_MIN_SOURCES=2
+stand_test_settings chronyvisor-monitoring-test podman
+# The host is not compared after the run (engine_teardown puts back what it saved; another
+# user's podman network may come and go meanwhile).
+STAND_TEST_COMPARE_HOST=0
 export NTP_HOST_ADDRESS=${CHRONYVISOR_TEST_ADDRESS:-127.0.0.124} NTP_HOST_PORT=123
 export NTP_HOST_PUBLISH=$NTP_HOST_ADDRESS:$NTP_HOST_PORT   # the compose file takes [ADDRESS:]PORT (issue 11)
 export PROMETHEUS_HOST_ADDRESS=127.0.0.1 PROMETHEUS_HOST_PORT=${CHRONYVISOR_TEST_PROMETHEUS_PORT:-19090}
 . scripts/lib/monitoring.sh
 PROM=http://$PROMETHEUS_HOST_ADDRESS:$PROMETHEUS_HOST_PORT
 NODES=(chrony-local1 chrony-local2 chrony-local3 chrony-main)
-LIMIT=${CHRONYVISOR_TEST_WAIT:-240}   # seconds any one wait may take before the test fails
 
-test_started=$(now)
-passed=0
-timings=()
-ok() { passed=$((passed + 1)); printf 'ok %d - %s\n' "$passed" "$*"; }
-fail() {
-  printf 'not ok - %s\n' "$*" >&2
-  stand_dump_logs "$PROJECT" 2>&1 | sed 's/^/# /' >&2
-  podman logs --tail 30 chronyvisor-prometheus 2>&1 | sed 's/^/# prometheus: /' >&2 || true
-  exit 1
-}
+prometheus_logs() { podman logs --tail 30 chronyvisor-prometheus 2>&1 | sed 's/^/# prometheus: /' || true; }
 api() { python3 scripts/lib/prometheus_api.py "$PROM" "$@"; }
-# Repeats `api ARGS` until it says yes, failing after LIMIT seconds with its last answer.
+# `api ARGS` says yes: its answer in `answer`.
+api_yes() { answer=$(api "$@"); }
+# Repeats `api ARGS` until it says yes, failing after LIMIT seconds with its last answer; sets
+# `answer`.
 wait_api() {
   local what=$1; shift
-  local t answer; t=$(now)
-  until answer=$(api "$@"); do
-    awk -v a="$(since "$t")" -v l="$LIMIT" 'BEGIN { exit !(a > l) }' && fail "$what: not after $LIMIT s (last: $answer)"
-    sleep 2
-  done
-  printf '%s\n' "$answer"
+  answer=""
+  POLL_EVERY=2 poll_until "$LIMIT" api_yes "$@" || fail "$what: not after $LIMIT s (last: $answer)"
 }
-
-started_here=0
-cleanup() {
-  local rc=$?
-  if [ "$started_here" = 1 ]; then
-    compose --profile monitoring --profile demo down --remove-orphans --timeout 15 >/dev/null 2>&1 || true
-    engine_teardown "$PROJECT"
-    if podman network exists "${PROJECT}_ntp_network" 2>/dev/null; then
-      say "warning: network ${PROJECT}_ntp_network is still there"; rc=1
-    fi
-  fi
-  if [ "$rc" = 0 ]; then
-    say "passed $passed checks in $(since "$test_started") s (${timings[*]})"
-  else
-    say "FAILED after $(since "$test_started") s"
-  fi
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 # ---- preparation ------------------------------------------------------------------------
 is_debian_family && is_root && bash scripts/install-deps.sh
-engine_choose
 have python3 || die "python3 is needed (to ask Prometheus's API)"
-for c in ntp-reference "${NODES[@]}" ntp-user chronyvisor-prometheus; do
-  if podman container exists "$c"; then
-    die "a container named $c exists already (a stand from scripts/run.sh?): remove it first (scripts/down.sh)"
-  fi
-done
 python3 scripts/lib/prometheus_api.py "$PROM" ready >/dev/null 2>&1 \
   && die "something answers on $PROM already: set CHRONYVISOR_TEST_PROMETHEUS_PORT to a free port"
 
-started_here=1
-engine_setup "$PROJECT"
-t=$(now); base_image_ensure; image_build; timings+=("chronyvisor image $(since "$t") s")
-t=$(now); monitoring_image_build; timings+=("prometheus image $(since "$t") s")
+stand_test_begin ntp-reference "${NODES[@]}" ntp-user chronyvisor-prometheus
+on_fail prometheus_logs
+timed "prometheus image" monitoring_image_build
 
 # ---- the stand with the monitoring profile ------------------------------------------------
 t=$(now)
-up_log=$(mktemp)
-compose --profile monitoring --profile demo up -d > "$up_log" 2>&1 || { cat "$up_log"; fail "compose --profile monitoring --profile demo up failed"; }
-rm -f "$up_log"
-answer=$(wait_api "Prometheus ready at $PROM" ready)
+compose --profile monitoring --profile demo up -d > "$TEST_TMP/up.log" 2>&1 || { cat "$TEST_TMP/up.log"; fail "compose --profile monitoring --profile demo up failed"; }
+wait_api "Prometheus ready at $PROM" ready
 ok "Prometheus answers on $PROM, published on loopback only ($(since "$t") s)"
 published=$(podman port chronyvisor-prometheus)
 case "$published" in "9090/tcp -> 127.0.0.1:$PROMETHEUS_HOST_PORT") ;; *) fail "Prometheus published as: $published" ;; esac
@@ -112,11 +67,11 @@ ok "the nodes' metrics port (9123) is not published on the host"
 
 t=$(now)
 # The nodes and the demo client (ntp-user: chronyvisor probe --monitor).
-answer=$(wait_api "all $(( ${#NODES[@]} + 1 )) targets up" targets "$(( ${#NODES[@]} + 1 ))")
-timings+=("targets up $(since "$t") s")
+wait_api "all $(( ${#NODES[@]} + 1 )) targets up" targets "$(( ${#NODES[@]} + 1 ))"
+timing "targets up $(since "$t") s"
 ok "every node and the demo client's probe monitor are targets and up: $answer"
-answer=$(wait_api "the probe monitor's good samples of the gateway and the three relays" \
-  query 'count(chronyvisor_probe_success{job="chronyvisor-probe"} == 1) == 4')
+wait_api "the probe monitor's good samples of the gateway and the three relays" \
+  query 'count(chronyvisor_probe_success{job="chronyvisor-probe"} == 1) == 4'
 ok "the probe monitor (ntp-user) has good samples of the gateway and the three relays: $answer"
 
 # ---- every dashboard query answered -------------------------------------------------------
@@ -125,13 +80,13 @@ mapfile -t queries < <(python3 scripts/lib/dashboard_queries.py deploy/grafana/c
 [ "${#queries[@]}" -gt 5 ] || fail "the dashboard gave only ${#queries[@]} queries"
 for q in "${queries[@]}"; do
   title=${q%%$'\t'*}; expr=${q#*$'\t'}
-  answer=$(wait_api "dashboard panel '$title' ($expr)" query "$expr")
+  wait_api "dashboard panel '$title' ($expr)" query "$expr"
 done
-timings+=("dashboard queries $(since "$t") s")
+timing "dashboard queries $(since "$t") s"
 ok "all ${#queries[@]} queries of the dashboard's panels return data"
 
 # The gateway is healthy before the relays go: the alert must be caused by their loss.
-wait_api "the gateway ready in Prometheus" query 'chronyvisor_ready{instance="chrony-main:9123"} == 1' >/dev/null
+wait_api "the gateway ready in Prometheus" query 'chronyvisor_ready{instance="chrony-main:9123"} == 1'
 if api alert ChronyvisorGatewayTooFewRelays instance=chrony-main:9123 >/dev/null; then
   fail "ChronyvisorGatewayTooFewRelays is raised with all relays running"
 fi
@@ -140,6 +95,6 @@ ok "no relay-loss alert while three relays run"
 # ---- two relays stop: the gateway's alert ------------------------------------------------
 t=$(now)
 podman stop -t 10 chrony-local1 chrony-local2 >/dev/null
-answer=$(wait_api "ChronyvisorGatewayTooFewRelays for chrony-main" alert ChronyvisorGatewayTooFewRelays instance=chrony-main:9123)
-timings+=("relay-loss alert $(since "$t") s")
+wait_api "ChronyvisorGatewayTooFewRelays for chrony-main" alert ChronyvisorGatewayTooFewRelays instance=chrony-main:9123
+timing "relay-loss alert $(since "$t") s"
 ok "two relays stopped: Prometheus raises ChronyvisorGatewayTooFewRelays for the gateway ($(since "$t") s): $answer"

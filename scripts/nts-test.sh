@@ -13,7 +13,11 @@
 #   - the impostor is refused (NTS-KE fails, no cookies) while the gateway stays healthy on
 #     the three relays, and its health and /metrics name the impostor;
 #   - a client chronyd on the host (-x, its own directories, no server port) synchronises to
-#     the gateway over NTS through the published ports (TCP 4460 for NTS-KE, UDP 123).
+#     the gateway over NTS through the published ports (TCP 4460 for NTS-KE, UDP 123);
+#   - a second gateway (chrony-main-2, profile second-gateway: the same certificate and key
+#     schedule) takes over the published ports, and the host client goes on authenticating
+#     there with the cookies it holds: no NTS-KE at chrony-main-2, no new key establishment
+#     and no NAK at the client (chronyc authdata).
 # It removes all it started: containers, network, podman's API service and health loop,
 # netavark's chains and ip_forward as they were, the host client (by pid), the CAs.
 # Usage: scripts/nts-test.sh   (scripts/test.sh runs it; CHRONYVISOR_SKIP_NTS_TEST=1 skips it there)
@@ -21,69 +25,20 @@ set -euo pipefail
 # --help: the comment block above, and nothing else.
 case " $* " in *" -h "*|*" --help "*) awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"; exit 0 ;; esac
 cd "$(dirname "$0")/.."
-SCRIPT_NAME=nts-test
 . scripts/lib/common.sh
-. scripts/lib/podman-install.sh
-. scripts/lib/engine.sh
-. scripts/lib/image.sh
-. scripts/lib/stand.sh
+. scripts/lib/stand-test.sh
 . scripts/lib/nts.sh
 
-PROJECT=chronyvisor-nts-test
-COMPOSE_ARGS=(-f docker-compose.yaml -f Tests/Container/docker-compose.test.yaml)
-export CHRONYVISOR_ENGINE=podman
-export CHRONYVISOR_IMAGE=$IMAGE
-export NTP_UPSTREAM=ntp-reference RELAY_LOCAL_STRATUM= GATEWAY_MIN_SOURCES=2
+stand_test_settings chronyvisor-nts-test podman
+# The host is not compared after the run (engine_teardown puts back what it saved; another
+# user's podman network may come and go meanwhile).
+STAND_TEST_COMPARE_HOST=0
 # The gateway on a loopback address of its own: UDP 123 and TCP 4460 there.
 export NTP_HOST_ADDRESS=${CHRONYVISOR_NTS_TEST_ADDRESS:-127.0.0.124} NTP_HOST_PORT=123 NTS_HOST_PORT=4460
-RELAYS=(chrony-local1 chrony-local2 chrony-local3)
-LIMIT=${CHRONYVISOR_TEST_WAIT:-240}
 
-work=$(mktemp -d /tmp/chronyvisor-nts-test.XXXXXX)
-chmod 0700 "$work"
+work=$TEST_TMP
 export STAND_NTS_DIR=$work/stand IMPOSTOR_NTS_DIR=$work/impostor
-
-test_started=$(now)
-passed=0
-timings=()
-client_pid=""
-ok() { passed=$((passed + 1)); printf 'ok %d - %s\n' "$passed" "$*"; }
-fail() {
-  printf 'not ok - %s\n' "$*" >&2
-  stand_dump_logs "$PROJECT" 2>&1 | sed 's/^/# /' >&2
-  [ -f "$work/client/log" ] && sed 's/^/# host client: /' "$work/client/log" >&2
-  exit 1
-}
-# Waits until the command succeeds, up to LIMIT seconds: until_ok WHAT COMMAND...
-until_ok() {
-  local what=$1 t0; shift; t0=$(now)
-  until "$@"; do
-    awk -v a="$(since "$t0")" -v l="$LIMIT" 'BEGIN { exit !(a > l) }' && fail "$what: not after $LIMIT s"
-    sleep 1
-  done
-}
-
-started_here=0
-cleanup() {
-  local rc=$?
-  if [ -n "$client_pid" ]; then kill "$client_pid" 2>/dev/null || true; wait "$client_pid" 2>/dev/null || true; fi
-  if [ "$started_here" = 1 ]; then
-    compose --profile demo down --remove-orphans --timeout 15 >/dev/null 2>&1 || true
-    engine_teardown "$PROJECT"
-    if podman network exists "${PROJECT}_ntp_network" 2>/dev/null; then
-      say "warning: network ${PROJECT}_ntp_network is still there"; rc=1
-    fi
-  fi
-  rm -rf "$work"
-  if [ "$rc" = 0 ]; then
-    say "passed $passed checks in $(since "$test_started") s (${timings[*]})"
-  else
-    say "FAILED after $(since "$test_started") s"
-  fi
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+host_client_log() { [ -f "$work/client/log" ] && sed 's/^/# host client: /' "$work/client/log"; true; }
 
 # ---- preparation ------------------------------------------------------------------------
 is_debian_family && is_root && bash scripts/install-deps.sh
@@ -91,10 +46,6 @@ have openssl || die "openssl is needed; scripts/install-deps.sh installs it"
 . scripts/lib/chrony-private.sh
 chrony_on_path   # the host client's chronyd: Debian's, unpacked privately when not installed
 chronyd=$(command -v chronyd) || die "chronyd is needed for the host client"
-engine_choose
-for c in ntp-reference "${RELAYS[@]}" chrony-impostor chrony-main ntp-user; do
-  podman container exists "$c" && die "a container named $c exists already (a stand from scripts/run.sh?): remove it first (scripts/down.sh)"
-done
 host_port_free "$NTP_HOST_ADDRESS" "$NTP_HOST_PORT" \
   || die "UDP $NTP_HOST_ADDRESS:$NTP_HOST_PORT is in use: set CHRONYVISOR_NTS_TEST_ADDRESS to a free 127.x.y.z"
 
@@ -105,12 +56,10 @@ COMPOSE_ARGS+=(-f Tests/Container/docker-compose.nts-test.yaml)
 nts_make_ca "$IMPOSTOR_NTS_DIR"
 nts_make_cert "$IMPOSTOR_NTS_DIR" "$IMPOSTOR_NTS_DIR/ca" chrony-impostor chrony-impostor
 [ ! -e "$STAND_NTS_DIR/chrony-main/ca.key" ] || fail "a CA key next to a node's certificate"
-timings+=("certificates $(since "$t") s")
+timing "certificates $(since "$t") s"
 
-started_here=1
-engine_setup "$PROJECT"
-t=$(now); base_image_ensure; timings+=("base image $(since "$t") s")
-t=$(now); image_build; timings+=("image build $(since "$t") s")
+stand_test_begin ntp-reference "${RELAYS[@]}" chrony-impostor chrony-main chrony-main-2 ntp-user
+on_fail host_client_log
 
 # ---- bad NTS settings: exit 78 naming the variable, nothing started -----------------------
 node=$STAND_NTS_DIR/chrony-local1
@@ -138,8 +87,7 @@ bad_setting NTS_TRUSTED_CERTS "trusted certificates that do not exist" -e NTS_TR
 
 # ---- the stand with NTS: every service healthy --------------------------------------------
 t=$(now)
-stand_up "$PROJECT" "$LIMIT" || fail "the NTS stand did not become healthy"
-timings+=("up to healthy $(since "$t") s")
+stand_test_up "$LIMIT"
 ok "the NTS stand is healthy ($(since "$t") s): reference, three relays and the impostor serving NTS, the gateway, the demo client"
 
 ip_of() { podman inspect --format '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' "$1"; }
@@ -155,7 +103,7 @@ relays_authenticated() {
     [ "$(cut -d, -f2 <<< "$line")" = NTS ] && [ "$(cut -d, -f9 <<< "$line")" -gt 0 ] || return 1
   done
 }
-until_ok "every relay authenticated at the gateway (authdata Mode NTS with cookies)" relays_authenticated
+wait_until "$LIMIT" "every relay authenticated at the gateway (authdata Mode NTS with cookies)" relays_authenticated
 ok "every relay is authenticated at the gateway: $(podman exec chrony-main chronyc -c -n authdata | grep -v "^$impostor_ip," | cut -d, -f1,2,9 | tr '\n' ' ')(address,mode,cookies)"
 
 # ---- status authdata / selectdata: byte for byte chronyc -n ---------------------------------
@@ -163,6 +111,7 @@ same_as_chronyc() {   # REPORT: two chronyc reads around ours, equal to each oth
   local a ours b
   a=$(podman exec chrony-main chronyc -n "$1"); ours=$(podman exec chrony-main chronyvisor status "$1")
   b=$(podman exec chrony-main chronyc -n "$1")
+  last_reads="chronyc: $(tr '\n' '|' <<< "$a") ours: $(tr '\n' '|' <<< "$ours") chronyc again: $(tr '\n' '|' <<< "$b")"
   [ "$a" = "$b" ] && [ "$ours" = "$a" ] && return 0
   [ "$1" = authdata ] && same_but_moving_age "$a" "$ours" "$b"
 }
@@ -193,7 +142,9 @@ sys.exit(0 if ok else 1)
 PY
 }
 for report in authdata selectdata; do
-  until_ok "chronyvisor status $report equal to chronyc -n $report" same_as_chronyc "$report"
+  last_reads=""
+  poll_until "$LIMIT" same_as_chronyc "$report" \
+    || fail "chronyvisor status $report equal to chronyc -n $report: not after $LIMIT s (the last reads: $last_reads)"
   json=$(podman exec chrony-main chronyvisor status "$report" --json)
   python3 -c 'import json, sys; d = json.load(sys.stdin); assert len(d[sys.argv[1]]) == 4, d' "$report" <<< "$json" \
     || fail "status $report --json: expected the four sources: $json"
@@ -206,7 +157,7 @@ impostor_refused() {
   # Mode NTS, no cookies, at least one key establishment attempt.
   [ "$(cut -d, -f2 <<< "$line")" = NTS ] && [ "$(cut -d, -f9 <<< "$line")" = 0 ] && [ "$(cut -d, -f7 <<< "$line")" -ge 1 ]
 }
-until_ok "the impostor refused (authdata: NTS, no cookies, attempts)" impostor_refused
+wait_until "$LIMIT" "the impostor refused (authdata: NTS, no cookies, attempts)" impostor_refused
 reach=$(podman exec chrony-main chronyc -c -n sources | awk -F, -v a="$impostor_ip" '$3 == a { print $6 }')
 [ "$reach" = 0 ] || fail "the gateway took samples from the impostor (reach $reach)"
 podman logs chrony-main 2>&1 | grep -q "TLS handshake with $impostor_ip.*failed" \
@@ -229,19 +180,11 @@ done
 ok "/metrics: chronyvisor_nts_source_authenticated 1 for each relay, key_establishment_failing 1 for the impostor"
 
 # ---- a host client over NTS through the published ports ------------------------------------
-mkdir -m 0700 "$work/client"
-cat > "$work/client/chrony.conf" <<CONF
-server $NTP_HOST_ADDRESS iburst nts minpoll -2 maxpoll 0
-ntstrustedcerts $STAND_NTS_DIR/ca/ca.pem
-ntsdumpdir $work/client
-port 0
-cmdport 0
-bindcmdaddress $work/client/chronyd.sock
-pidfile $work/client/chronyd.pid
-CONF
 t=$(now)
-"$chronyd" -x -d -u root -f "$work/client/chrony.conf" > "$work/client/log" 2>&1 &
-client_pid=$!
+CHRONYD=$chronyd chronyd_start "$work/client" "server $NTP_HOST_ADDRESS iburst nts minpoll -2 maxpoll 0" \
+  "ntstrustedcerts $STAND_NTS_DIR/ca/ca.pem" "ntsdumpdir $work/client" "port 0" "cmdport 0" \
+  "bindcmdaddress $work/client/chronyd.sock"
+client_pid=$CHRONYD_PID
 hc() { chronyc -h "$work/client/chronyd.sock" -c -n "$@"; }
 client_synchronised() {
   kill -0 "$client_pid" 2>/dev/null || fail "the host client chronyd exited"
@@ -250,9 +193,40 @@ client_synchronised() {
   [ "$(cut -d, -f2 <<< "$auth")" = NTS ] && [ "$(cut -d, -f9 <<< "$auth")" -gt 0 ] \
     && [ "$(cut -d, -f2 <<< "$src")" = "*" ] && [ "$(hc tracking | cut -d, -f14)" = Normal ]
 }
-until_ok "the host client synchronised to the gateway over NTS" client_synchronised
+wait_until "$LIMIT" "the host client synchronised to the gateway over NTS" client_synchronised
 took=$(since "$t")
 stratum=$(hc tracking | cut -d, -f3)
 ok "a host chronyd (-x) synchronised to the gateway over NTS via $NTP_HOST_ADDRESS (TCP $NTS_HOST_PORT, UDP $NTP_HOST_PORT) in $took s: $(hc authdata | cut -d, -f1,2,9), stratum $stratum"
-timings+=("host client synchronised ${took} s")
-kill "$client_pid"; wait "$client_pid" 2>/dev/null || true; client_pid=""
+timing "host client synchronised ${took} s"
+
+# ---- a second gateway with the same keys: the client moves without a new key establishment
+# chronyc -c serverstats (4.3): NTS-KE connections are the sixth field, authenticated NTP
+# packets the eighth; authdata: address,mode,keyid,type,klen,last,attempts,nak,cookies,clen.
+# chrony-main-2 (profile second-gateway) takes over the published ports from chrony-main, as
+# a load balancer in front of two gateways moves a client's flow. The client is offline
+# while no gateway holds the ports: a chronyd client spends one of its eight cookies on
+# every request, answered or not, and polling every 0.25-1 s it would spend them all in the
+# gap and have to make a new key establishment wherever its next packet went.
+t=$(now)
+serverstats() { podman exec "$1" chronyc -c serverstats 2>/dev/null; }
+ke_main=$(serverstats chrony-main | cut -d, -f6)
+out=$(hc offline 2>&1) || fail "chronyc offline at the host client: $out"
+before=$(hc authdata); keyid=$(cut -d, -f3 <<< "$before")
+compose stop -t 15 chrony-main >/dev/null 2>&1 || fail "compose stop chrony-main failed"
+out=$(compose --profile second-gateway up -d --no-deps chrony-main-2 2>&1) || fail "compose up chrony-main-2: $out"
+second_healthy() { [ "$(service_state chrony-main-2)" = healthy ]; }
+wait_until "$LIMIT" "chrony-main-2 healthy" second_healthy
+gap=$(hc authdata)
+[ "$(cut -d, -f1-5,7- <<< "$gap")" = "$(cut -d, -f1-5,7- <<< "$before")" ] \
+  || fail "the host client's NTS state changed while it was offline: before $before, after $gap"
+out=$(hc online 2>&1) || fail "chronyc online at the host client: $out"
+authenticated_by_second() { [ "$(serverstats chrony-main-2 | cut -d, -f8)" -ge 5 ] 2>/dev/null; }
+wait_until "$LIMIT" "chrony-main-2 answered the host client's cookies" authenticated_by_second
+stats=$(serverstats chrony-main-2); after=$(hc authdata)
+[ "$(cut -d, -f6 <<< "$stats")" = 0 ] || fail "chrony-main-2 saw $(cut -d, -f6 <<< "$stats") NTS-KE connections; expected none (serverstats $stats)"
+[ "$(cut -d, -f3 <<< "$after")" = "$keyid" ] && [ "$(cut -d, -f8 <<< "$after")" = 0 ] && [ "$(cut -d, -f9 <<< "$after")" -gt 0 ] \
+  || fail "the host client established keys again, got a NAK or has no cookies: before $before, after $after"
+took=$(since "$t")
+ok "a second gateway (chrony-main-2, same certificate and key schedule) in chrony-main's place: $(cut -d, -f8 <<< "$stats") authenticated answers, 0 NTS-KE connections (chrony-main had $ke_main); host client authdata before $before, after $after: key establishment #$keyid still, no NAK ($took s)"
+timing "second gateway ${took} s"
+stop_pid "$client_pid"

@@ -8,8 +8,14 @@ set -euo pipefail
 # --help: the comment block above, and nothing else.
 case " $* " in *" -h "*|*" --help "*) awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"; exit 0 ;; esac
 cd "$(dirname "$0")/.."
+. scripts/lib/common.sh
+. scripts/lib/testing.sh
 
-promtool check rules deploy/prometheus/alerts.yml
-promtool test rules deploy/prometheus/alerts.test.yml
-promtool check config deploy/prometheus/prometheus.yml
-python3 scripts/lib/dashboard_queries.py --check deploy/grafana/chronyvisor-stand.json
+promtool check rules deploy/prometheus/alerts.yml || fail "promtool check rules deploy/prometheus/alerts.yml"
+ok "promtool check rules: the alert rules"
+promtool test rules deploy/prometheus/alerts.test.yml || fail "promtool test rules deploy/prometheus/alerts.test.yml"
+ok "promtool test rules: every rule's unit tests"
+promtool check config deploy/prometheus/prometheus.yml || fail "promtool check config deploy/prometheus/prometheus.yml"
+ok "promtool check config: the stand's Prometheus configuration"
+python3 scripts/lib/dashboard_queries.py --check deploy/grafana/chronyvisor-stand.json || fail "the Grafana dashboard"
+ok "the Grafana dashboard: valid JSON, every panel on the datasource variable"

@@ -6,12 +6,11 @@
 # Usage: scripts/script-help-test.sh   (scripts/test.sh runs it; CHRONYVISOR_SKIP_SCRIPT_HELP_TEST=1 skips it there)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SCRIPT_NAME=script-help-test
 . scripts/lib/common.sh
 help_requested "$@" && { script_help "$0"; exit 0; }
+. scripts/lib/testing.sh
 
-stubs=$(mktemp -d)
-trap 'rm -rf "$stubs"' EXIT
+stubs=$TEST_TMP
 for c in apt-get apt dpkg dpkg-deb swift swiftc podman docker dockerd docker-compose debootstrap \
   chronyd chronyc systemctl mount umount unshare chroot useradd userdel ip iptables curl wget pip python3 \
   lintian objcopy strip tar flock; do
@@ -21,7 +20,6 @@ done
 
 state() { git status --porcelain --untracked-files=all 2>/dev/null; ls -a /run/chronyvisor 2>/dev/null; true; }
 before=$(state)
-passed=0 failed=0
 for script in scripts/*.sh scripts/k8s/*.sh scripts/bench/*.sh; do
   for flag in --help -h; do
     rm -f "$stubs/calls"
@@ -34,15 +32,15 @@ for script in scripts/*.sh scripts/k8s/*.sh scripts/bench/*.sh; do
     [ "$lines" -ge 2 ] || problem="${problem:+$problem, }printed $lines lines"
     [ ! -s "$stubs/calls" ] || problem="${problem:+$problem, }ran $(tr '\n' ';' < "$stubs/calls")"
     if [ -z "$problem" ]; then
-      passed=$((passed + 1))
+      ok "$script $flag"
     else
-      failed=$((failed + 1)); say "not ok: $script $flag: $problem"
+      not_ok "$script $flag: $problem"
     fi
   done
 done
 after=$(state)
-if [ "$before" != "$after" ]; then
-  failed=$((failed + 1)); say "not ok: the work tree changed: $(diff <(echo "$before") <(echo "$after") | tr '\n' ' ')"
+if [ "$before" = "$after" ]; then
+  ok "the work tree and /run/chronyvisor are as before"
+else
+  not_ok "the work tree changed: $(diff <(echo "$before") <(echo "$after") | tr '\n' ' ')"
 fi
-say "$passed passed, $failed failed"
-[ "$failed" = 0 ]

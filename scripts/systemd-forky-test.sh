@@ -21,13 +21,11 @@
 #   system with chrony made before, used as the image's source and kept)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SCRIPT_NAME=systemd-forky-test
 . scripts/lib/common.sh
 help_requested "$@" && { script_help "$0"; exit 0; }
-. scripts/lib/podman-install.sh
-. scripts/lib/engine.sh
-. scripts/lib/image.sh
+. scripts/lib/engines.sh
 . scripts/lib/debian-root.sh
+. scripts/lib/testing.sh
 
 is_root || die "debootstrap, chroot and podman need root"
 have podman || die "podman is needed (scripts/install-deps.sh, scripts/lib/podman-install.sh)"
@@ -36,36 +34,20 @@ TEST_IMAGE=localhost/chronyvisor-systemd-forky-test:latest
 BASE_TAG=localhost/chronyvisor-systemd-forky-test:base
 LIMIT=${CHRONYVISOR_TEST_WAIT:-120}
 
-test_started=$(now)
 root=${CHRONYVISOR_FORKY_ROOT:-}
 keep=keep
-passed=0 failed=0 started_here=0
-ok() { passed=$((passed + 1)); printf 'ok %d - %s\n' "$((passed + failed))" "$*"; }
-not_ok() { failed=$((failed + 1)); printf 'not ok %d - %s\n' "$((passed + failed))" "$*"; }
-cleanup() {
-  local rc=$?
+started_here=0
+# The container and the images (once made), the layer, the root file system.
+forky_end() {
   if [ "$started_here" = 1 ]; then
     podman rm -f -t 5 "$C" "$C-prep" >/dev/null 2>&1 || true
     podman rmi -f "$TEST_IMAGE" "$BASE_TAG" >/dev/null 2>&1 || true
   fi
   rm -rf "${layer:-}"
-  debian_root_remove "$root" "$keep" || rc=1
-  [ "$rc" = 0 ] && [ "$failed" != 0 ] && rc=1
-  if [ "$rc" = 0 ]; then say "passed $passed checks in $(since "$test_started") s"
-  else say "FAILED after $(since "$test_started") s ($failed of $((passed + failed)) checks failed)"; fi
-  exit "$rc"
+  debian_root_remove "$root" "$keep"
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+on_exit forky_end
 
-wait_for() {   # LIMIT CMD...: every 0.5 s until CMD succeeds
-  local limit=$1; shift
-  local t; t=$(now)
-  until "$@" >/dev/null 2>&1; do
-    awk -v a="$(since "$t")" -v l="$limit" 'BEGIN { exit !(a > l) }' && return 1
-    sleep 0.5
-  done
-}
 in_c() { podman exec "$C" "$@"; }
 prop() { in_c systemctl show -P "$2" "$1"; }
 is_active() { [ "$(prop "$1" ActiveState)" = active ]; }
@@ -126,7 +108,7 @@ if [ "$(stat -fc %T /sys/fs/cgroup)" != cgroup2fs ] && [ -d /sys/fs/cgroup/unifi
 fi
 podman run -d --name "$C" --systemd=always --network none ${run_options[@]+"${run_options[@]}"} "$TEST_IMAGE" /lib/systemd/systemd >/dev/null
 booted() { local s; s=$(in_c systemctl is-system-running 2>/dev/null || true); [ "$s" = running ] || [ "$s" = degraded ]; }
-wait_for "$LIMIT" booted || die "systemd in $C did not boot: $(podman logs --tail 20 "$C" 2>&1)"
+poll_until "$LIMIT" booted || die "systemd in $C did not boot: $(podman logs --tail 20 "$C" 2>&1)"
 host_pid1=$(podman inspect -f '{{.State.Pid}}' "$C")
 capbnd=$(awk '/^CapBnd:/ { print $2 }' "/proc/$host_pid1/status")
 if (( (16#$capbnd >> 25) & 1 )); then not_ok "the container's PID 1 has CAP_SYS_TIME in its bounding set ($capbnd)"
@@ -134,7 +116,7 @@ else ok "$(in_c systemctl --version | head -1) boots as PID 1 in podman (no --pr
 version=$(in_c chronyc --version | awk '{ print $4 }')
 
 # ---- chronyvisor.service: READY=1 from chronyvisor alone ----------------------------------------
-if wait_for "$LIMIT" is_active chronyvisor.service; then
+if poll_until "$LIMIT" is_active chronyvisor.service; then
   ok "chronyvisor.service (Type=notify, NotifyAccess=main) is active: READY=1 came from chronyvisor (pid $(prop chronyvisor.service MainPID)); $(prop chronyvisor.service StatusText)"
 else
   not_ok "chronyvisor.service is $(prop chronyvisor.service ActiveState): $(in_c journalctl -u chronyvisor.service --no-pager -n 15 2>&1)"
@@ -163,7 +145,7 @@ fi
 
 # ---- the control: chronyd 4.9 itself, as a Type=notify service ----------------------------------
 in_c systemctl start --no-block chronyd-notify.service
-if wait_for 60 is_active chronyd-notify.service; then
+if poll_until 60 is_active chronyd-notify.service; then
   ok "control: a plain chronyd $version -x as a Type=notify unit turned active: it sent READY=1 itself (pid $(prop chronyd-notify.service MainPID))"
 else
   not_ok "control: chronyd-notify.service is $(prop chronyd-notify.service ActiveState): $(in_c journalctl -u chronyd-notify.service --no-pager -n 10 2>&1)"

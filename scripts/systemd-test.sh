@@ -32,13 +32,11 @@ set -euo pipefail
 # --help: the comment block above, and nothing else.
 case " $* " in *" -h "*|*" --help "*) awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"; exit 0 ;; esac
 cd "$(dirname "$0")/.."
-SCRIPT_NAME=systemd-test
 . scripts/lib/common.sh
-. scripts/lib/podman-install.sh
-. scripts/lib/engine.sh
-. scripts/lib/image.sh
+. scripts/lib/engines.sh
 . scripts/lib/deb.sh
 . scripts/lib/packages.sh
+. scripts/lib/testing.sh
 
 PROJECT=chronyvisor-systemd-test
 # Another Debian release than the stand's (DEBIAN_RELEASE=bookworm: the package on Debian 12
@@ -63,48 +61,19 @@ RESTART_MAX=2
 RESTART_WINDOW=5m'
 RESTART_MAX=2
 
-test_started=$(now)
-passed=0 failed=0
-failures=()
-ok() { passed=$((passed + 1)); printf 'ok %d - %s\n' "$((passed + failed))" "$*"; }
-not_ok() { failed=$((failed + 1)); failures+=("$*"); printf 'not ok %d - %s\n' "$((passed + failed))" "$*"; }
-note() { printf '# %s\n' "$*"; }
-
-started_here=0
-cleanup() {
-  local rc=$?
-  if [ "$started_here" = 1 ]; then
-    podman rm -f -t 5 "$C" >/dev/null 2>&1 || true
-    podman rmi -f "$TEST_IMAGE" >/dev/null 2>&1 || true
-    [ "$own_images" = 1 ] && { podman rmi -f "$IMAGE" "$DEBUG_IMAGE" >/dev/null 2>&1 || true; }
-    rm -rf "${work:-}"
-    engine_teardown "$PROJECT"
-    if podman container exists "$C" 2>/dev/null; then say "warning: container $C is still there"; rc=1; fi
-  fi
-  [ "$rc" = 0 ] && [ "$failed" != 0 ] && rc=1
-  if [ "$rc" = 0 ]; then
-    say "passed $passed checks in $(since "$test_started") s"
-  else
-    say "FAILED after $(since "$test_started") s: $failed of $((passed + failed)) checks failed"
-    local f; for f in "${failures[@]}"; do say "  failed: $f"; done
-  fi
-  exit "$rc"
+# The container and the test's images gone, what netavark changed undone; 1 when the
+# container is still there.
+systemd_test_end() {
+  podman rm -f -t 5 "$C" >/dev/null 2>&1 || true
+  podman rmi -f "$TEST_IMAGE" >/dev/null 2>&1 || true
+  [ "$own_images" = 1 ] && { podman rmi -f "$IMAGE" "$DEBUG_IMAGE" >/dev/null 2>&1 || true; }
+  engine_teardown "$PROJECT"
+  if podman container exists "$C" 2>/dev/null; then say "warning: container $C is still there"; return 1; fi
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 # ---- helpers ------------------------------------------------------------------------------
 in_c() { podman exec "$C" "$@"; }
 prop() { in_c systemctl show -P "$1" "$UNIT"; }
-# Retries a command every 0.5 s until it succeeds or LIMIT seconds pass: wait_for LIMIT CMD...
-wait_for() {
-  local limit=$1; shift
-  local t; t=$(now)
-  until "$@" >/dev/null 2>&1; do
-    awk -v a="$(since "$t")" -v l="$limit" 'BEGIN { exit !(a > l) }' && return 1
-    sleep 0.5
-  done
-}
 is_active() { [ "$(prop ActiveState)" = active ]; }
 status_text() { prop StatusText; }
 # The first word of StatusText: the supervisor's state (synchronised, degraded, ...).
@@ -157,7 +126,7 @@ recover() {
   in_c systemctl start ntp-reference.service
   in_c systemctl reset-failed "$UNIT" >/dev/null 2>&1 || true
   in_c systemctl restart "$UNIT" >/dev/null 2>&1 || true
-  wait_for "$LIMIT" healthy_and_synced || note "the service did not come back: $(status_text)"
+  poll_until "$LIMIT" healthy_and_synced || note "the service did not come back: $(status_text)"
 }
 
 # ---- preparation --------------------------------------------------------------------------
@@ -167,11 +136,11 @@ engine_choose
 if podman container exists "$C"; then
   die "a container named $C exists already (an earlier run?): podman rm -f $C"
 fi
-started_here=1
+on_exit systemd_test_end
 # The image builds' network turns on ip_forward and adds netavark's chains: saved here,
 # put back by engine_teardown.
 dir=$(state_dir "$PROJECT"); mkdir -p "$dir"; is_root && host_state_save "$dir"
-work=$(mktemp -d /var/tmp/chronyvisor-systemd-test.XXXXXX)
+work=$TEST_TMP
 
 t=$(now); base_image_ensure; image_build; image_build debug
 t2=$(now)
@@ -190,7 +159,7 @@ if [ "$(stat -fc %T /sys/fs/cgroup)" != cgroup2fs ] && [ -d /sys/fs/cgroup/unifi
 fi
 podman run -d --name "$C" --systemd=always --network none ${run_options[@]+"${run_options[@]}"} "$TEST_IMAGE" /lib/systemd/systemd >/dev/null
 booted() { local s; s=$(in_c systemctl is-system-running 2>/dev/null || true); [ "$s" = running ] || [ "$s" = degraded ]; }
-wait_for "$LIMIT" booted || die "systemd in $C did not finish booting: $(in_c systemctl --failed --no-pager 2>&1)"
+poll_until "$LIMIT" booted || die "systemd in $C did not finish booting: $(in_c systemctl --failed --no-pager 2>&1)"
 [ "$(in_c systemctl is-system-running 2>/dev/null || true)" = running ] \
   || note "systemd is degraded: $(in_c systemctl --failed --no-legend --no-pager | tr '\n' ' ')"
 ok "systemd boots as PID 1 in podman without --privileged or added capabilities ($(in_c systemctl --version | head -1), chrony $(in_c chronyc --version | awk '{ print $4 }'))"
@@ -251,7 +220,7 @@ install_pid=$!
 # While the upstream is down, chronyd runs and answers (StatusText comes from the supervisor),
 # but READY=1 cannot come: the unit must stay activating and health must say "not ready".
 has_status() { [ -n "$(status_text)" ] && chronyd_pid; }
-if wait_for "$LIMIT" has_status; then
+if poll_until "$LIMIT" has_status; then
   held=1 t=$(now)
   while awk -v a="$(since "$t")" 'BEGIN { exit !(a < 8) }'; do
     st=$(prop ActiveState)
@@ -274,7 +243,7 @@ else
   not_ok "systemctl enable --now $UNIT failed (exit $install_rc): $(tail -20 "$work/install.log")"
   recover
 fi
-if wait_for "$LIMIT" active_and_ready; then
+if poll_until "$LIMIT" active_and_ready; then
   SYNCED_WORD=$(state_word)
   ok "READY=1 once synchronised: active, health ready, StatusText \"$(status_text)\""
 else
@@ -349,10 +318,10 @@ fi
 before=$(status_text)
 in_c systemctl stop ntp-reference.service
 not_synced() { ! synced_state && [ -n "$(status_text)" ]; }
-if wait_for "$LIMIT" not_synced; then
+if poll_until "$LIMIT" not_synced; then
   lost=$(status_text)
   in_c systemctl start ntp-reference.service
-  if wait_for "$LIMIT" synced_state; then
+  if poll_until "$LIMIT" synced_state; then
     ok "StatusText follows the upstream: \"$before\" -> stopped: \"$lost\" -> back: \"$(status_text)\""
   else
     not_ok "StatusText did not return to $SYNCED_WORD after the upstream came back: \"$(status_text)\""
@@ -371,10 +340,10 @@ reload_ok=1
 for i in $(seq 1 $((RESTART_MAX + 2))); do
   if ! in_c systemctl reload "$UNIT"; then reload_ok=0; note "systemctl reload $i failed"; break; fi
   # Settled twice, 2 s apart: whatever the reload does to chronyd has happened by then.
-  wait_for "$LIMIT" settled || true; sleep 2; wait_for "$LIMIT" settled || true
+  poll_until "$LIMIT" settled || true; sleep 2; poll_until "$LIMIT" settled || true
   if ! is_active; then reload_ok=0; note "after reload $i: $(prop ActiveState)/$(prop SubState) \"$(status_text)\""; break; fi
 done
-[ "$reload_ok" = 1 ] && ! wait_for "$LIMIT" healthy_and_synced && { reload_ok=0; note "not synchronised after the reloads: \"$(status_text)\""; }
+[ "$reload_ok" = 1 ] && ! poll_until "$LIMIT" healthy_and_synced && { reload_ok=0; note "not synchronised after the reloads: \"$(status_text)\""; }
 if [ "$reload_ok" = 1 ] && [ "$(prop MainPID)" = "$main" ] && [ "$(prop NRestarts)" = "$restarts" ]; then
   ok "$((RESTART_MAX + 2)) x systemctl reload (RESTART_MAX=$RESTART_MAX): same supervisor (pid $main), no restart, synchronised"
 else
@@ -387,7 +356,7 @@ main=$(prop MainPID); restarts=$(prop NRestarts); old_chronyd=$(chronyd_pid || t
 since_stop=$(container_now)
 signal STOP "$main"
 restarted() { [ "$(prop NRestarts)" -gt "$restarts" ] && [ "$(prop MainPID)" != "$main" ] && healthy_and_synced; }
-if wait_for "$LIMIT" restarted; then
+if poll_until "$LIMIT" restarted; then
   took=$(( $(container_now) - since_stop ))
   j=$(journal_since "$since_stop")
   if grep -q 'Watchdog timeout' <<<"$j" && { [ -z "$old_chronyd" ] || pid_gone "$old_chronyd"; } \
@@ -406,7 +375,7 @@ main=$(prop MainPID); frozen=$(chronyd_pid || true); since_freeze=$(container_no
 if [ -n "$frozen" ]; then
   signal STOP "$frozen"
   replaced() { new_chronyd "$frozen" && pid_gone "$frozen" && healthy_and_synced; }
-  if wait_for "$LIMIT" replaced; then
+  if poll_until "$LIMIT" replaced; then
     ok "kill -STOP of chronyd (pid $frozen): killed and replaced by pid $(chronyd_pid) within $(( $(container_now) - since_freeze )) s, same supervisor: $([ "$(prop MainPID)" = "$main" ] && echo yes || echo no), synchronised again"
   else
     not_ok "kill -STOP of chronyd (pid $frozen): not replaced within $LIMIT s (StatusText \"$(status_text)\", chronyd $(chronyd_pid || echo none))"
@@ -444,7 +413,7 @@ done
 # about the exit say it too.
 exit_line=$(journal_since "$since_giveup" | grep -E 'Main process exited, code=exited, status=[1-9]' | tail -1 || true)
 [ -z "$saw_failure" ] && [ -n "$exit_line" ] && saw_failure="${exit_line#*: }"
-if [ -n "$saw_failure" ] && wait_for "$LIMIT" restarted; then
+if [ -n "$saw_failure" ] && poll_until "$LIMIT" restarted; then
   ok "$killed unasked chronyd exits with RESTART_MAX=$RESTART_MAX: chronyvisor gave up with a failure ($saw_failure); Restart=on-failure brought it back (NRestarts $restarts -> $(prop NRestarts))"
 else
   not_ok "giving up: $killed chronyd exits -> unit $(prop ActiveState)/$(prop SubState), Result $(prop Result), status $(prop ExecMainStatus), NRestarts $restarts -> $(prop NRestarts); journal: $(journal_since "$since_giveup" | grep -Ei 'giv|budget|exited|result' | tail -4 | tr '\n' '|')"
@@ -471,12 +440,12 @@ in_c systemctl daemon-reload
 in_c systemctl start ntp-reference.service
 in_c systemctl reset-failed "$UNIT" >/dev/null 2>&1 || true
 in_c systemctl start "$UNIT" || true
-wait_for "$LIMIT" healthy_and_synced || { not_ok "the service did not start again after the timeout check: $(status_text)"; recover; }
+poll_until "$LIMIT" healthy_and_synced || { not_ok "the service did not start again after the timeout check: $(status_text)"; recover; }
 
 # ---- an upgrade: the package installed again restarts the running service ----------------
 main=$(prop MainPID)
 if in_c sh -c "DEBIAN_FRONTEND=noninteractive apt-get install -y --reinstall /root/$(basename "$deb")" > "$work/apt.log" 2>&1 \
-  && wait_for "$LIMIT" healthy_and_synced && [ "$(prop MainPID)" != "$main" ] \
+  && poll_until "$LIMIT" healthy_and_synced && [ "$(prop MainPID)" != "$main" ] \
   && in_c grep -qx 'CLOCK_CONTROL=false' /etc/default/chronyvisor; then
   ok "an upgrade (apt-get install --reinstall) restarted the running service (pid $main -> $(prop MainPID)), synchronised, the edited /etc/default/chronyvisor kept"
 else

@@ -33,7 +33,7 @@ enum HTTPRequestTarget {
 
     static let logger = Logger(label: "fuzz") { _ in SwiftLogNoOpLogHandler() }
     static let endpoints = HealthEndpoints(listen: ListenAddress(host: "127.0.0.1", port: 0), role: .gateway,
-                                           degradedIsReady: false, metrics: ChronyMetrics(), logger: logger)
+                                           readiness: Readiness(degradedIsReady: false), metrics: ChronyMetrics(), logger: logger)
     static let snapshot = SupervisorSnapshot()
     /// The headers the server writes; NIO's error handler adds none other.
     static let ownHeaders: Set<String> = ["content-type", "content-length", "cache-control", "connection"]

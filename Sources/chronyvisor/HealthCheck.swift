@@ -10,14 +10,11 @@ enum HealthCheck {
     /// without an answer there, chronyd itself under the same policy. Throws a
     /// `SettingError` (exit 78) for a bad setting it needed.
     static func run(source: SettingsSource, live: Bool, timeout: Double) throws(SettingError) -> Int32 {
-        if let answer = VerdictSource.fromFile(runDirectory: try ChronySettings.runDirectory(source), liveness: live) {
-            print(answer.summary)
-            return answer.ready ? 0 : 1
-        }
-        let settings = try ChronySettings.resolve(source)
-        let health = try HealthSettings.resolve(source)
-        let (answer, origin) = VerdictSource.answer(settings: settings, health: health, liveness: live,
-                                                    timeout: .milliseconds(Int64(timeout * 1000)))
+        let wait = Duration.milliseconds(Int64(timeout * 1000))
+        let (answer, origin) = try VerdictSource.answer(
+            runDirectory: try ChronySettings.runDirectory(source), liveness: live, supervisorTimeout: wait,
+            settings: { () throws(SettingError) in (try ChronySettings.resolve(source), try HealthSettings.resolve(source)) },
+            chronydReports: { VerdictSource.chronydReports($0, timeout: wait) })
         var line = answer.summary
         if case .chronyd(let why) = origin { line += " (asked chronyd directly: \(why))" }
         print(line)

@@ -41,57 +41,8 @@ struct RunCommand: AsyncParsableCommand {
         try await reportingFailures {
             let environment = ProcessEnvironment.current
             let plan = try RunPlan.prepare(healthOptions.source(over: settings.source), environment: environment)
-            let health = plan.health
-            let notifier = SystemdNotifier(environment: environment)
-            logger.info("chronyvisor starting", metadata: [
-                "version": "\(ChronyvisorVersion.current)", "role": "\(plan.chrony.role.rawValue)",
-                "pid1": "\(reaping.isPID1)", "subreaper": "\(reaping.subreaper)",
-                "chrony_user": "\(plan.account.name)", "drops_root": "\(plan.account.dropsRoot)",
-                "conf": "\(plan.chrony.paths.configFile)", "notify": "\(notifier.isEnabled)",
-                "http": "\(health.listen)",
-                "watchdog": "\(notifier.watchdogInterval.map(DurationValue.format) ?? "off")",
-                "chrony_version": "\(plan.chronyVersion?.description ?? "unknown")"])
-            if plan.account.name == "root" {
-                logger.warning("no chrony user (_chrony or chrony) exists: chronyd keeps root; set CHRONY_USER")
-            }
-            let metrics = ChronyMetrics(node: MetricsNode(
-                role: plan.chrony.role, minSources: plan.chrony.minSources, thresholds: health.thresholds,
-                degradedIsReady: health.degradedIsReady))
-            let servedTimeAt = health.servedTime.target(for: plan.chrony)
-            let supervisor = Supervisor(
-                chrony: plan.chrony, supervision: plan.supervision, command: plan.command,
-                observer: ChronycObserver(
-                    client: plan.chronyc, servedTimeAt: servedTimeAt,
-                    upkeep: SourceUpkeep(client: plan.chronyc, refreshesNames: SourceRefreshPolicy.applies(to: plan.chrony), logger: logger)),
-                notifier: notifier, health: HealthPolicy(settings: plan.chrony, thresholds: health.thresholds),
-                degradedIsReady: health.degradedIsReady,
-                metrics: metrics,
-                accelerator: plan.chrony.role == .gateway
-                    ? StartupAccelerator(client: plan.chronyc, relays: plan.chrony.servers, minSources: plan.chrony.minSources)
-                    : nil,
-                reconfigure: { try plan.reconfigure() },
-                verdictFile: VerdictFile(runDirectory: plan.chrony.paths.runDirectory),
-                releasesStartupPages: true)
-            let warnings = [SourceDiversity.warning(servers: plan.chrony.servers)].compactMap { $0 }
-            for warning in warnings { logger.warning("\(warning)") }
-            let leapList = LeapSecondsListWatch(path: plan.chrony.leapSecondsList, initial: plan.leapSecondsList,
-                                                metrics: metrics, logger: logger)
-            if case .failed(_, let reason) = plan.leapSecondsList {
-                logger.warning("leap-second list unusable: chronyd uses leapsectz right/UTC", metadata: [
-                    "path": "\(plan.chrony.leapSecondsList ?? "")", "error": "\(reason)"])
-            }
-            let endpoints = HealthEndpoints(listen: health.listen, role: plan.chrony.role,
-                                            degradedIsReady: health.degradedIsReady, metrics: metrics, logger: logger,
-                                            warnings: warnings, leapSecondsList: leapList)
-            var services: [any SupervisedService] = [endpoints, leapList, SteadyStatePages(logger: logger)]
-            if let installer = plan.ntsKeys {
-                services.append(NTSKeyRotation(installer: installer, client: plan.chronyc, logger: logger))
-            }
-            signals.start()
-            let code = try await supervisor.run(signals: signals.signals, services: services)
-            logger.info("chronyvisor exiting", metadata: [
-                "exit_code": "\(code)", "restarts": "\(supervisor.state.snapshot.restarts)",
-                "orphans_reaped": "\(ChildReaper.shared.orphansReaped)"])
+            let graph = RunGraph.build(plan, environment: environment, logger: logger)
+            let code = try await graph.run(signals: signals, reaping: reaping, logger: logger)
             if code != 0 { throw ExitCode(code) }
         }
     }

@@ -7,6 +7,8 @@ import ChronyRuntime
 struct SettingsOptions: ParsableArguments {
     @Option(name: .customLong(SettingKey.role.flagName), help: SettingKey.role.argumentHelp) var role: String?
     @Option(name: .customLong(SettingKey.servers.flagName), help: SettingKey.servers.argumentHelp) var servers: String?
+    @Option(name: .customLong(SettingKey.serversByIndex.flagName), help: SettingKey.serversByIndex.argumentHelp) var serversByIndex: String?
+    @Option(name: .customLong(SettingKey.nodeIndex.flagName), help: SettingKey.nodeIndex.argumentHelp) var nodeIndex: String?
     @Option(name: .customLong(SettingKey.enableNTS.flagName), help: SettingKey.enableNTS.argumentHelp) var nts: String?
     @Option(name: .customLong(SettingKey.ntsServerCert.flagName), help: SettingKey.ntsServerCert.argumentHelp) var ntsServerCert: String?
     @Option(name: .customLong(SettingKey.ntsServerKey.flagName), help: SettingKey.ntsServerKey.argumentHelp) var ntsServerKey: String?
@@ -43,7 +45,7 @@ struct SettingsOptions: ParsableArguments {
     /// The flags that were given, by setting.
     var flagValues: [SettingKey: String] {
         let pairs: [(SettingKey, String?)] = [
-            (.role, role), (.servers, servers), (.enableNTS, nts),
+            (.role, role), (.servers, servers), (.serversByIndex, serversByIndex), (.nodeIndex, nodeIndex), (.enableNTS, nts),
             (.ntsServerCert, ntsServerCert), (.ntsServerKey, ntsServerKey), (.ntsServerKeys, ntsServerKeys), (.ntsPort, ntsPort),
             (.ntsTrustedCerts, ntsTrustedCerts), (.allow, allow), (.port, port),
             (.minPoll, minPoll), (.maxPoll, maxPoll), (.minSources, minSources),

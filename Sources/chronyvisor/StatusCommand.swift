@@ -68,9 +68,9 @@ struct StatusCommand: AsyncParsableCommand {
                 }
                 // The supervisor's verdict when it runs, else the policy applied to these reports.
                 let health = try healthOptions.resolve(settings.source)
-                let verdict = VerdictSource.fromFile(runDirectory: resolved.paths.runDirectory, liveness: false)?.verdict
-                    ?? (try? VerdictSource.fromSupervisor(health, path: "/readyz", timeout: .seconds(2)))?.verdict
-                    ?? VerdictSource.evaluate(settings: resolved, health: health, reports: .success(set))
+                let verdict = try VerdictSource.answer(
+                    runDirectory: resolved.paths.runDirectory, liveness: false, supervisorTimeout: .seconds(2),
+                    settings: { (resolved, health) }, chronydReports: { _ in .success(set) }).0.verdict
                 var overview = StatusOverview(role: resolved.role, verdict: verdict, tracking: tracking, sources: sources)
                 overview.warnings = [SourceDiversity.warning(servers: resolved.servers)].compactMap { $0 }
                 overview.leapSecondsList = LeapSecondsListStatus(LeapSecondsListFile.read(resolved.leapSecondsList),

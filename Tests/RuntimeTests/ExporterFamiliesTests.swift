@@ -19,7 +19,7 @@ import Testing
     /// The page whose table /metrics is held to.
     static let page = "docs/reference/metrics.md"
 
-    static let node = MetricsNode(role: .relay, minSources: 1, thresholds: HealthThresholds(), degradedIsReady: true)
+    static let node = MetricsNode(role: .relay, minSources: 1, thresholds: HealthThresholds())
 
     /// The table between `<!-- metric-families: chrony_exporter VERSION -->` and
     /// `<!-- /metric-families -->`, by its "Present" column.
@@ -93,7 +93,7 @@ import Testing
 
     static func exposition(_ reports: ReportSet) -> String {
         let metrics = ChronyMetrics(node: node)
-        metrics.record(reports: reports, pollDuration: .milliseconds(3), verdict: HealthVerdict(state: .healthy, live: true, reasons: []))
+        metrics.record(reports: reports, pollDuration: .milliseconds(3), verdict: HealthVerdict(state: .healthy, live: true, reasons: []), ready: true)
         return metrics.exposition()
     }
 

@@ -7,7 +7,8 @@ import Testing
 /// `HealthEndpoints.respond` on its own: what each path answers for a given supervisor state.
 @Suite struct HealthEndpointsTests {
     let endpoints = HealthEndpoints(listen: ListenAddress(host: "127.0.0.1", port: 0), role: .relay,
-                                    degradedIsReady: false, metrics: ChronyMetrics(), logger: Logger(label: "test"))
+                                    readiness: Readiness(degradedIsReady: false), metrics: ChronyMetrics(),
+                                    logger: Logger(label: "test"))
 
     @Test func beforeTheFirstPollNothingIsReadyOrLive() {
         let snapshot = SupervisorSnapshot()
@@ -24,7 +25,7 @@ import Testing
         let ready = endpoints.respond(to: EndpointRequest(method: .GET, path: "/readyz"), snapshot: snapshot)
         #expect(ready.status == .serviceUnavailable)
         let answer = try StatusJSON.decode(HealthAnswer.self, from: ready.body)
-        #expect(answer == HealthAnswer(snapshot.verdict!, degradedIsReady: false))
+        #expect(answer == HealthAnswer(snapshot.verdict!, ready: false))
         #expect(answer.summary == "degraded: serving its local clock")
     }
 

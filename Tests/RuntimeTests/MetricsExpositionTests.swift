@@ -39,7 +39,7 @@ import Testing
         let metrics = ChronyMetrics()
         metrics.recordRestart()
         metrics.record(reports: try Self.reports("gateway-synchronised"), pollDuration: .milliseconds(3),
-                       verdict: HealthVerdict(state: .healthy, live: true, reasons: []))
+                       verdict: HealthVerdict(state: .healthy, live: true, reasons: []), ready: true)
         let samples = try Self.parsedByPrometheusClient(metrics.exposition())
         let text = samples.joined(separator: "\n")
         for expected in [
@@ -68,9 +68,9 @@ import Testing
     @Test func vanishedSourcesAreRemoved() throws {
         let metrics = ChronyMetrics()
         metrics.record(reports: try Self.reports("gateway-synchronised"), pollDuration: .milliseconds(3),
-                       verdict: HealthVerdict(state: .healthy, live: true, reasons: []))
+                       verdict: HealthVerdict(state: .healthy, live: true, reasons: []), ready: true)
         metrics.record(reports: try Self.reports("relay-synchronised"), pollDuration: .milliseconds(3),
-                       verdict: HealthVerdict(state: .degraded, live: true, reasons: []))
+                       verdict: HealthVerdict(state: .degraded, live: true, reasons: []), ready: true)
         let samples = try Self.parsedByPrometheusClient(metrics.exposition())
         #expect(!samples.contains { $0.contains("127.0.0.61") && $0.contains("chrony_sources_") })
         #expect(samples.contains { $0.contains("chrony_sources_stratum{source_address=127.0.0.73") })
@@ -82,7 +82,7 @@ import Testing
     @Test func chronydDownSetsUpToZero() throws {
         let metrics = ChronyMetrics()
         metrics.record(reports: nil, pollDuration: .milliseconds(1),
-                       verdict: HealthVerdict(state: .unhealthy, live: false, reasons: ["x"]))
+                       verdict: HealthVerdict(state: .unhealthy, live: false, reasons: ["x"]), ready: false)
         let samples = try Self.parsedByPrometheusClient(metrics.exposition())
         #expect(samples.contains("gauge chrony_up{} 0.0"))
         #expect(samples.contains("gauge chronyvisor_health_state{state=unhealthy} 1.0"))

@@ -25,7 +25,7 @@ import Testing
     /// (what it calls next comes back from the file).
     @Test func startupPagesAreGivenBackAndCodeStillRuns() throws {
         let before = try Self.residentCodeKB()
-        let advised = try #require(StartupPages.release(), "madvise refused (Linux before 5.4?)")
+        let advised = try #require(ExecutablePages.release(), "madvise refused (Linux before 5.4?)")
         let after = try Self.residentCodeKB()
         #expect(advised > 0)
         #expect(before > 0)

@@ -72,8 +72,8 @@ import Testing
     }
 
     @Test func chronydsOwnTimestampIsDropped() {
-        #expect(ChronydLauncher.stripTimestamp("2026-11-27T03:32:39Z Selected source 127.0.0.1") == "Selected source 127.0.0.1")
-        #expect(ChronydLauncher.stripTimestamp("Fatal error : x") == "Fatal error : x")
+        #expect(ChronydProcess.stripTimestamp("2026-11-27T03:32:39Z Selected source 127.0.0.1") == "Selected source 127.0.0.1")
+        #expect(ChronydProcess.stripTimestamp("Fatal error : x") == "Fatal error : x")
     }
 
     @Test func watchdogIntervalIsHalfOfWatchdogUsecWhateverWatchdogPidSays() {

@@ -27,9 +27,9 @@ import Testing
     static func supervisor(_ fake: FakeChronyd, _ supervision: SupervisionSettings,
                            observer: FakeObserver = FakeObserver(),
                            reconfigure: (@Sendable () throws -> Void)? = nil) -> Supervisor {
-        Supervisor(chrony: chrony, supervision: supervision, launcher: fake, observer: observer,
-                   notifier: SystemdNotifier(environment: [:]),
-                   health: HealthPolicy(settings: chrony, thresholds: HealthThresholds()), reconfigure: reconfigure)
+        Supervisor(SupervisorConfiguration(
+            supervision: supervision, launcher: fake, observer: observer, notifier: SystemdNotifier(environment: [:]),
+            health: HealthPolicy(settings: chrony, thresholds: HealthThresholds()), reconfigure: reconfigure))
     }
 
     /// tini's sweep: chronyd ends with every status 0–255 and `run` gives up with the

@@ -35,6 +35,13 @@ public enum BadInputCases {
         env("NTP_SERVERS", "time.example.com # comment"),
         env("NTP_SERVERS", "time.example.com#x"),
         env("NTP_SERVERS", "a.example.com;b.example.com"),
+        // Per-node servers: a bad list in any entry, a missing or bad node index.
+        env("NTP_SERVERS_BY_INDEX", "a.example.com;b.example.com iburst", extra: ["NODE_INDEX": "0"]),
+        env("NTP_SERVERS_BY_INDEX", "a.example.com;b.example.com\nallow all", extra: ["NODE_INDEX": "1"]),
+        env("NODE_INDEX", "chronyvisor-relay", extra: ["NTP_SERVERS_BY_INDEX": "a.example.com"]),
+        env("NODE_INDEX", "-1", extra: ["NTP_SERVERS_BY_INDEX": "a.example.com"]),
+        env("NTP_SERVERS_BY_INDEX", "a.example.com").with(names: "NODE_INDEX"),
+        flag("node-index", "relay-x", extra: ["NTP_SERVERS_BY_INDEX": "a.example.com"]),
         env("NTP_SERVERS", "time.example.com iburst"),
         env("NTP_SERVERS", "time.example.com\u{0}"),
         env("NTP_SERVERS", "time.example.com\t"),

@@ -1,14 +1,18 @@
 #!/usr/bin/env python3
 """Writes what scripts/k8s/play-test.sh plays with `podman kube play`, from the rendered base.
 
-Usage: play_manifests.py RENDERED_BASE.yaml OUTDIR REFERENCE_IP RELAY_IP... GATEWAY_IP IMAGE
+Usage: play_manifests.py RENDERED_BASE.yaml OUTDIR REFERENCE_IP[,REFERENCE_IP...] RELAY_IP... GATEWAY_IP IMAGE
        play_manifests.py --nts RENDERED_NTS.yaml OUTDIR NTS_DIR GATEWAY_IP RELAY_IP... IMAGE
 
 podman 4.3 plays Pods, Deployments and ConfigMaps, not StatefulSets or Services, and no
 cluster DNS answers there. So, changing only what must change:
-  reference.yaml  a plain chronyd (`local stratum 1`, -x) standing in for the public upstream
-  relay-N.yaml    the relay StatefulSet's pod template as a Pod (chronyvisor-relay-N), its
-                  NTP_SERVERS pointed at the reference, with the drop-in ConfigMap
+  reference-N.yaml  plain chronyds (`local stratum 1`, -x) standing in for the public
+                  upstream, one per relay (k8s-test-reference-N)
+  relay-N.yaml    the relay StatefulSet's pod template as a Pod (chronyvisor-relay-N), with
+                  the drop-in ConfigMap. Its upstreams are given per relay, as a site with its
+                  own servers would: NTP_SERVERS_BY_INDEX names reference N for relay N, while
+                  NTP_SERVERS names every reference (what each relay would use if its
+                  NODE_INDEX, the pod's name from the manifest's downward API, were not used)
   gateway.yaml    the gateway Deployment itself (one replica), its NTP_SERVERS pointed at the
                   relays' addresses instead of their cluster DNS names, with the ConfigMap
 The environment is written out as the kubelet would build it for the address each pod is
@@ -86,18 +90,13 @@ def dump(path, docs):
         yaml.safe_dump_all(docs, f, sort_keys=False)
 
 
-def main(rendered, outdir, reference_ip, *rest):
-    *relay_ips, gateway_ip, image = rest
-    objs = [o for o in yaml.safe_load_all(open(rendered)) if o]
-    sts = next(o for o in objs if o["kind"] == "StatefulSet")
-    gw = next(o for o in objs if o["kind"] == "Deployment")
-    cms = [o for o in objs if o["kind"] == "ConfigMap"]
-    ns = sts["metadata"]["namespace"]
-
+def reference(sts, ns, image, r, outdir):
+    """k8s-test-reference-R: a plain chronyd serving the host's clock at stratum 1 (-x)."""
     ref_spec = copy.deepcopy(sts["spec"]["template"]["spec"])
     c = ref_spec["containers"][0]
+    name = f"k8s-test-reference-{r}"
     # The reference runs as the pods do: the image's user, chronyd -x -U, no capability.
-    ref = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "k8s-test-reference", "namespace": ns},
+    ref = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "namespace": ns},
            "spec": {"automountServiceAccountToken": False, "securityContext": ref_spec.get("securityContext", {}), "containers": [{
                "name": "chronyd", "image": image,
                "command": ["chronyd", "-d", "-x", "-U", "-u", "_chrony", "local stratum 1", "allow all", "cmdport 0",
@@ -105,15 +104,29 @@ def main(rendered, outdir, reference_ip, *rest):
                "securityContext": c["securityContext"],
                "volumeMounts": [m for m in c["volumeMounts"] if m["mountPath"] in ("/run", "/var/lib/chrony", "/tmp")]}],
                "volumes": [v for v in ref_spec["volumes"] if "emptyDir" in v]}}
-    own_volumes("k8s-test-reference", ref["spec"])
-    dump(os.path.join(outdir, "reference.yaml"), [ref])
+    own_volumes(name, ref["spec"])
+    dump(os.path.join(outdir, f"reference-{r}.yaml"), [ref])
+
+
+def main(rendered, outdir, reference_ips, *rest):
+    *relay_ips, gateway_ip, image = rest
+    reference_ips = reference_ips.split(",")
+    objs = [o for o in yaml.safe_load_all(open(rendered)) if o]
+    sts = next(o for o in objs if o["kind"] == "StatefulSet")
+    gw = next(o for o in objs if o["kind"] == "Deployment")
+    cms = [o for o in objs if o["kind"] == "ConfigMap"]
+    ns = sts["metadata"]["namespace"]
+
+    for r in range(len(reference_ips)):
+        reference(sts, ns, image, r, outdir)
 
     for i, ip in enumerate(relay_ips):
         name = f"{sts['metadata']['name']}-{i}"
         spec = copy.deepcopy(sts["spec"]["template"]["spec"])
         for c in spec["containers"]:
             c["image"] = image
-            set_env(sts, c, ip, name, dict(TEST_ENV, NTP_SERVERS=reference_ip))
+            set_env(sts, c, ip, name, dict(TEST_ENV, NTP_SERVERS=",".join(reference_ips),
+                                           NTP_SERVERS_BY_INDEX=";".join(reference_ips)))
         pod = {"apiVersion": "v1", "kind": "Pod",
                "metadata": {"name": name, "namespace": ns, "labels": sts["spec"]["template"]["metadata"]["labels"]},
                "spec": spec}

@@ -398,6 +398,13 @@ def check_stand(name, objs):
     replicas = s["spec"].get("replicas", 1)
     ok(replicas == 3, f"{name}: three relays", f"replicas {replicas}")
     names = [f"{s['metadata']['name']}-{i}.{svc_name}.{ns}.svc.{CLUSTER_DOMAIN}." for i in range(replicas)]
+    # Per-relay upstreams (NTP_SERVERS_BY_INDEX) need each relay to know its ordinal: NODE_INDEX
+    # from the pod's name, which every Kubernetes version has (the pod-index label needs 1.28).
+    for c in chronyvisor_containers(s["spec"]["template"]["spec"]):
+        index = [e for e in c.get("env", []) if e["name"] == "NODE_INDEX"]
+        path = ((index[0].get("valueFrom") or {}).get("fieldRef") or {}).get("fieldPath") if index else None
+        ok(path == "metadata.name", f"{name}: each relay's NODE_INDEX is its pod's name (metadata.name, ordinal suffix)",
+           f"NODE_INDEX {index}")
     for g in gws:
         for c in chronyvisor_containers(g["spec"]["template"]["spec"]):
             env = container_env(g, c)
@@ -549,6 +556,8 @@ MUTATIONS = {
         "chronyvisor-relay-0.chronyvisor-relay.$(POD_NAMESPACE).svc.cluster.local.,chronyvisor-relay-1.chronyvisor-relay.$(POD_NAMESPACE).svc.cluster.local.,chronyvisor-relay-3.chronyvisor-relay.$(POD_NAMESPACE).svc.cluster.local."),
     "names without the trailing dot": lambda o: _env(o, "Deployment", "NTP_SERVERS",
         "chronyvisor-relay-0.chronyvisor-relay,chronyvisor-relay-1.chronyvisor-relay,chronyvisor-relay-2.chronyvisor-relay"),
+    "relay index from the 1.28 pod-index label": lambda o: next(e for e in _container(o, "StatefulSet")["env"] if e["name"] == "NODE_INDEX")
+        ["valueFrom"]["fieldRef"].update(fieldPath="metadata.labels['apps.kubernetes.io/pod-index']"),
     "PDB below NTP_MIN_SOURCES": lambda o: find(o, "PodDisruptionBudget")[0]["spec"].update(minAvailable=1),
     "a setting chronyvisor refuses": lambda o: _env(o, "StatefulSet", "NTP_SERVERS", "time.cloudflare.com,bad host"),
     "a drop-in chronyd -p refuses": lambda o: find(o, "ConfigMap")[0]["data"].update({"bad.conf": "no_such_directive 1\n"}),

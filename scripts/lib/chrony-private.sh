@@ -82,3 +82,20 @@ chrony_on_path() {
   PATH=$(chrony_private_path):$PATH
   export PATH
 }
+
+# The one way the scripts start a chronyd of their own on loopback (a test's reference or
+# client): in DIR (made 0700), chrony.conf from the given lines plus its pid file, its output
+# in DIR/log, in the background. Always with -x: it never touches the clock. CHRONYD (default:
+# chronyd on PATH) and CHRONYD_PREFIX (a command to run it under, such as a chroot; DIR is
+# then the path inside it and CHRONYD_ROOT the root outside) may be set. Sets CHRONYD_PID;
+# under scripts/lib/testing.sh it is stopped at exit, else the caller stops it (stop_pid).
+chronyd_start() {
+  local dir=$1; shift
+  local outside=${CHRONYD_ROOT:-}$dir
+  mkdir -p "$(dirname "$outside")" && mkdir -m 0700 "$outside"
+  printf '%s\n' "$@" "pidfile $dir/chronyd.pid" > "$outside/chrony.conf"
+  # shellcheck disable=SC2086 # CHRONYD_PREFIX is a command line: split on purpose
+  ${CHRONYD_PREFIX:-} "${CHRONYD:-chronyd}" -x -d -u root -f "$dir/chrony.conf" > "$outside/log" 2>&1 &
+  CHRONYD_PID=$!
+  if declare -F on_exit >/dev/null; then on_exit stop_pid "$CHRONYD_PID"; fi
+}

@@ -16,8 +16,8 @@
 # reference chronyd (-x, `local stratum 1`, an unprivileged port on the host's own address)
 # that this phase starts on the host and stops by pid. Every chronyd in the stand runs with
 # -x; no container gets SYS_TIME; nothing is --privileged; ntpdate asks in query mode only.
-# Source it from cleanroom-test.sh after common.sh; it uses rootfs, SWIFT_ROOT, STORE, commit,
-# timings and step from there.
+# Source it from cleanroom-test.sh after common.sh and testing.sh; it uses rootfs, SWIFT_ROOT,
+# STORE, commit and step from there.
 
 CLEANROOM_LOCK=/tmp/chronyvisor-stand.lock
 CLEANROOM_REF_PORT=${CHRONYVISOR_CLEANROOM_REF_PORT:-11123}
@@ -199,7 +199,8 @@ cleanroom_run() {
   step "waiting for the engine lock ($CLEANROOM_LOCK): the run phase uses podman, netavark and UDP port 123"
   exec {cleanroom_lock_fd}>"$CLEANROOM_LOCK"
   flock "$cleanroom_lock_fd"
-  timings+=("waited for the lock $(since "$t") s")
+  timing "waited for the lock $(since "$t") s"
+  on_exit cleanroom_run_cleanup
   step "the engine lock is held"
   t=$(now)
   before=$(cleanroom_host_state)
@@ -209,7 +210,7 @@ cleanroom_run() {
   cleanroom_mntns_file=$rootfs.mntns
   unshare --mount --propagation private --fork bash -c "$CLEANROOM_RUN_INNER" inner \
     "$rootfs" "$SWIFT_ROOT" "$STORE" "$commit" "$cleanroom_mntns_file" "$upstream" {cleanroom_lock_fd}>&- || rc=$?
-  timings+=("run phase $(since "$t") s")
+  timing "run phase $(since "$t") s"
   local lockfd=$cleanroom_lock_fd; cleanroom_lock_fd=
   cleanroom_run_cleanup
   cleanroom_lock_fd=$lockfd
@@ -231,5 +232,6 @@ cleanroom_run() {
     say "the host's firewall rules, links, ip_forward, mounts and containers are as before ($(echo "$before" | wc -l) lines compared)"
   fi
   exec {cleanroom_lock_fd}>&-; cleanroom_lock_fd=
-  [ "$rc" = 0 ] || die "the run phase failed"
+  [ "$rc" = 0 ] || fail "the run phase: run.sh, ntpdate -q 127.0.0.1, down.sh or the host's state (the lines above)"
+  ok "the quick start in the clean room: run.sh installed and built what it needed and brought the stand up, ntpdate -q 127.0.0.1 answered at stratum 3, down.sh removed it; the host as before"
 }

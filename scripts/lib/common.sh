@@ -21,6 +21,13 @@ state_dir() {
   printf '%s/%s\n' "$base" "$1"
 }
 
+# Stops a background process this script started (by pid) and reaps it; quiet when it is gone.
+stop_pid() {
+  [ -n "${1:-}" ] || return 0
+  kill "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+}
+
 # Runs a command with a time limit; says which command ran out of time.
 with_timeout() {
   local limit=$1; shift

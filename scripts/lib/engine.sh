@@ -138,7 +138,19 @@ host_state_save() {
   [ -f "$dir/ip_forward" ] || cat /proc/sys/net/ipv4/ip_forward > "$dir/ip_forward"
   if [ ! -f "$dir/netavark-chains-before" ]; then
     netavark_chains > "$dir/netavark-chains-before"
+    netavark_rules > "$dir/netavark-rules-before"
   fi
+}
+
+# The rules that name netavark (jump to a NETAVARK chain, carry its comment, or sit in one of
+# its chains), as `table -A ...` lines: netavark 1.14 adds some to chains that may exist
+# before it starts (FORWARD, a NETAVARK chain an earlier run left).
+netavark_rules() {
+  have iptables || return 0
+  local t
+  for t in filter nat; do
+    iptables -t "$t" -S 2>/dev/null | grep -i -- '^-A .*netavark' | sed "s/^/$t /"
+  done
 }
 
 # NETAVARK chains in the filter and nat tables, as `table chain` lines.
@@ -233,10 +245,18 @@ engine_teardown() {
 }
 
 # Deletes the NETAVARK chains that were not there before (listed in BEFORE), with the rules
-# that jump to them from other chains.
+# that jump to them from other chains, and the rules naming netavark that were added to chains
+# that were there before (BEFORE's rules file, netavark-rules-before beside it).
 netavark_cleanup() {
-  local before=$1 table chain
+  local before=$1 table chain rule
   have iptables || return 0
+  local rules_before=${before%chains-before}rules-before
+  if [ -f "$rules_before" ]; then
+    while read -r table rule; do
+      [ -n "$rule" ] || continue
+      eval "iptables -t $table -D ${rule#-A }" 2>/dev/null || true
+    done < <(netavark_rules | grep -vxFf "$rules_before")
+  fi
   local ours=()
   while read -r table chain; do
     [ -n "$chain" ] || continue

@@ -86,7 +86,7 @@ nts_stand_dir() {
 # nts_stand_prepare [EXTRA_NODE...]: the CA and a certificate for every relay and the
 # gateway; exports STAND_NTS_DIR and NTS_HOST_PUBLISH, and adds docker-compose.nts.yaml to
 # COMPOSE_ARGS (after the files already there, docker-compose.yaml when none).
-# The gateway's names: chrony-main, localhost, 127.0.0.1, NTP_HOST_ADDRESS when it is one
+# The gateway's names (one certificate for both gateways): chrony-main, chrony-main-2, localhost, 127.0.0.1, NTP_HOST_ADDRESS when it is one
 # address, and STAND_NTS_NAMES (comma-separated host names or addresses of this host).
 nts_stand_prepare() {
   STAND_NTS_DIR=$(nts_stand_dir); export STAND_NTS_DIR
@@ -97,7 +97,7 @@ nts_stand_prepare() {
   for relay in chrony-local1 chrony-local2 chrony-local3; do
     nts_make_cert "$STAND_NTS_DIR" "$STAND_NTS_DIR/ca" "$relay" "$relay"
   done
-  local names=(chrony-main localhost 127.0.0.1) extra n
+  local names=(chrony-main chrony-main-2 localhost 127.0.0.1) extra n
   case "${NTP_HOST_ADDRESS:-0.0.0.0}" in 0.0.0.0|::|"") ;; *) names+=("$NTP_HOST_ADDRESS") ;; esac
   IFS=, read -r -a extra <<< "${STAND_NTS_NAMES:-}"
   for n in "${extra[@]}"; do

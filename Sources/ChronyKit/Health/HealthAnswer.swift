@@ -7,10 +7,11 @@ public struct HealthAnswer: Sendable, Codable, Equatable {
     public var summary: String
     public var reasons: [String]
 
-    public init(_ verdict: HealthVerdict, degradedIsReady: Bool) {
+    /// The verdict with what the endpoint says (`Readiness.answer` decides `ready`).
+    public init(_ verdict: HealthVerdict, ready: Bool) {
         state = verdict.state
         live = verdict.live
-        ready = verdict.isReady(degradedIsReady: degradedIsReady)
+        self.ready = ready
         summary = verdict.summary
         reasons = verdict.reasons
     }

@@ -20,21 +20,25 @@ public struct HealthPolicy: Sendable {
     public var minSources: Int
     public var localStratum: Int?
     public var thresholds: HealthThresholds
+    /// What the verdict means for readiness and liveness (HEALTH_DEGRADED_OK, READY_WHEN):
+    /// the one place that decides them.
+    public var readiness: Readiness
 
     /// chrony's reference ID for its local clock ("LOCL" / 127.127.1.1).
     public static let localReferenceID: UInt32 = 0x7F7F_0101
 
-
-    public init(role: Role, minSources: Int, localStratum: Int?, thresholds: HealthThresholds) {
+    public init(role: Role, minSources: Int, localStratum: Int?, thresholds: HealthThresholds,
+                readiness: Readiness = Readiness()) {
         self.role = role
         self.minSources = minSources
         self.localStratum = localStratum
         self.thresholds = thresholds
+        self.readiness = readiness
     }
 
-    public init(settings: ChronySettings, thresholds: HealthThresholds) {
+    public init(settings: ChronySettings, thresholds: HealthThresholds, readiness: Readiness = Readiness()) {
         self.init(role: settings.role, minSources: settings.minSources, localStratum: settings.localStratum,
-                  thresholds: thresholds)
+                  thresholds: thresholds, readiness: readiness)
     }
 
     public func evaluate(_ snapshot: HealthSnapshot) -> HealthVerdict {

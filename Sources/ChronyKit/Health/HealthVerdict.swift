@@ -32,11 +32,6 @@ public struct HealthVerdict: Sendable, Codable, Equatable {
         self.reasons = reasons
     }
 
-    /// Ready to serve: healthy, or degraded when degraded counts as ready.
-    public func isReady(degradedIsReady: Bool) -> Bool {
-        state == .healthy || (state == .degraded && degradedIsReady)
-    }
-
     /// One line: "degraded: serving the local clock at stratum 10; …".
     public var summary: String {
         reasons.isEmpty ? state.rawValue : "\(state.rawValue): " + reasons.joined(separator: "; ")

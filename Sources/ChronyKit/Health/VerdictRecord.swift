@@ -43,9 +43,7 @@ public struct VerdictRecord: Sendable, Equatable {
 
     /// The answer of `/readyz`, or of `/healthz` when `liveness` (ready means live there).
     public func answer(liveness: Bool) -> HealthAnswer {
-        var answer = HealthAnswer(verdict, degradedIsReady: false)
-        answer.ready = liveness ? verdict.live : ready
-        return answer
+        HealthAnswer(verdict, ready: liveness ? verdict.live : ready)
     }
 
     /// Whether the record still speaks for the supervisor at monotonic time `now`. Total over

@@ -39,7 +39,7 @@ public struct ChronySettings: Sendable, Equatable {
     /// Default poll bounds per role. Relays ask public servers: chrony's own polite defaults
     /// (64 s to 1024 s). The gateway's links are local and its relays are ours: poll every
     /// 1 s to 16 s, so a lost relay is noticed within seconds and a start-up burst (which
-    /// chronyd runs at the shorter of 2 s and minpoll) takes 1 s steps (see StartupBurst).
+    /// chronyd runs at the shorter of 2 s and minpoll) takes 1 s steps (see StartupBurstPolicy).
     public static func defaultPollBounds(for role: Role) -> (min: Int, max: Int) {
         role == .relay ? (6, 10) : (0, 4)
     }
@@ -49,9 +49,11 @@ public struct ChronySettings: Sendable, Equatable {
         let v = Validator(source: source)
         let role = try v.value(.role, expected: "relay or gateway") { Role(rawValue: $0.lowercased()) } ?? .relay
 
+        let serversExpected = "comma-separated host names, IPv4 or [IPv6] addresses, each with an optional :port (1-65535)"
         let servers: [NTPSource]
-        if let raw = source.raw(.servers) {
-            servers = try v.list(raw, expected: "comma-separated host names, IPv4 or [IPv6] addresses, each with an optional :port (1-65535)", NTPSource.parse)
+        let serversRaw = try nodeServers(source, v, expected: serversExpected) ?? source.raw(.servers)
+        if let raw = serversRaw {
+            servers = try v.list(raw, expected: serversExpected, NTPSource.parse)
         } else if role == .relay {
             servers = defaultRelayServers
         } else {
@@ -88,7 +90,7 @@ public struct ChronySettings: Sendable, Equatable {
         let leapSmearMix = try v.value(.leapSmearMix, expected: LeapSmearMix.expected) { LeapSmearMix(rawValue: $0.lowercased()) } ?? .refuse
         // Only given servers can mix (the default is one service). The servers are the bad
         // input; the message names LEAP_SMEAR_MIX as the knowing way out.
-        if leapSmearMix == .refuse, let raw = source.raw(.servers), let problem = LeapSmearCheck.mixProblem(servers) {
+        if leapSmearMix == .refuse, let raw = serversRaw, let problem = LeapSmearCheck.mixProblem(servers) {
             throw SettingError(raw, expected: problem)
         }
         let leapSecondsList: String?
@@ -116,6 +118,23 @@ public struct ChronySettings: Sendable, Equatable {
 }
 
 extension ChronySettings {
+    /// This node's own entry of NTP_SERVERS_BY_INDEX (`PerNodeServers`), nil when there is
+    /// none (NTP_SERVERS applies). Every entry is checked, not only this node's: a mistake in
+    /// one relay's list fails `config --check` on each of them.
+    static func nodeServers(_ source: SettingsSource, _ v: Validator, expected: String) throws(SettingError) -> RawSetting? {
+        guard let raw = source.raw(.serversByIndex) else { return nil }
+        for entry in PerNodeServers.entries(raw.value) where !entry.isEmpty {
+            _ = try v.list(RawSetting(key: raw.key, value: entry, origin: raw.origin),
+                           expected: "`;`-separated lists of \(expected)", NTPSource.parse)
+        }
+        guard let indexRaw = source.raw(.nodeIndex) else {
+            throw SettingError(source: SettingKey.nodeIndex.environmentName, value: nil,
+                               expected: "\(PerNodeServers.indexExpected), since NTP_SERVERS_BY_INDEX is set")
+        }
+        guard let index = PerNodeServers.index(indexRaw.value) else { throw SettingError(indexRaw, expected: PerNodeServers.indexExpected) }
+        return PerNodeServers.entry(raw.value, index: index).map { RawSetting(key: raw.key, value: $0, origin: raw.origin) }
+    }
+
     /// CHRONY_RUN_DIR alone, validated as `resolve` validates it: `health` reads the
     /// supervisor's verdict file there before it needs any other setting.
     public static func runDirectory(_ source: SettingsSource) throws(SettingError) -> String {

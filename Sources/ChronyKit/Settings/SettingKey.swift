@@ -45,6 +45,12 @@ extension SettingKey {
     public static let servers = SettingKey(
         "NTP_SERVERS", flag: "servers", default: "relay: time.cloudflare.com,ntp.netnod.se,ptbtime1.ptb.de,time.nist.gov; gateway: required",
         help: "Comma-separated sources: host name, IPv4 or [IPv6], each with an optional :port.")
+    public static let serversByIndex = SettingKey(
+        "NTP_SERVERS_BY_INDEX", flag: "servers-by-index", default: "off (NTP_SERVERS for every node)",
+        help: "Per-node sources for identical replicas (a StatefulSet's relays): `;`-separated lists in NTP_SERVERS's form, entry N for the node whose NODE_INDEX is N (from 0); an empty or missing entry falls back to NTP_SERVERS. Needs NODE_INDEX.")
+    public static let nodeIndex = SettingKey(
+        "NODE_INDEX", flag: "node-index", default: "none",
+        help: "This node's entry in NTP_SERVERS_BY_INDEX: a number from 0, or a name ending in -NUMBER, such as a StatefulSet pod's name (Kubernetes: metadata.name from the downward API).")
     public static let enableNTS = SettingKey(
         "ENABLE_NTS", flag: "nts", default: "false",
         help: "Authenticate the sources with NTS (adds `nts` to each source line).")
@@ -122,7 +128,7 @@ extension SettingKey {
 
     /// Every setting the configuration of chrony reads, in the order documented.
     public static let chronySettings: [SettingKey] = [
-        .role, .servers, .enableNTS, .ntsServerCert, .ntsServerKey, .ntsServerKeys, .ntsPort, .ntsTrustedCerts, .allow, .port, .minPoll, .maxPoll, .minSources, .localStratum,
+        .role, .servers, .serversByIndex, .nodeIndex, .enableNTS, .ntsServerCert, .ntsServerKey, .ntsServerKeys, .ntsPort, .ntsTrustedCerts, .allow, .port, .minPoll, .maxPoll, .minSources, .localStratum,
         .clockControl, .noClientLog, .logLevel, .leapSmearMix, .leapSecondsList, .chronyConf, .runDirectory, .stateDirectory,
         .confDirectory, .templateDirectory, .chronydPath, .chronycPath,
     ]

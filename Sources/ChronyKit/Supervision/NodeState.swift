@@ -54,12 +54,4 @@ public enum ReadyCondition: String, Sendable, CaseIterable {
     case synchronised
     /// As soon as chronyd answers on its command socket (the verdict's liveness).
     case running
-
-    /// Whether `verdict` meets the condition.
-    public func isMet(by verdict: HealthVerdict, degradedIsReady: Bool) -> Bool {
-        switch self {
-        case .synchronised: return verdict.isReady(degradedIsReady: degradedIsReady)
-        case .running: return verdict.live
-        }
-    }
 }

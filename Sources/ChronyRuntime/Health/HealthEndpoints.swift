@@ -10,7 +10,8 @@ public struct HealthEndpoints: SupervisedService {
     public let name = "http"
     let listen: ListenAddress
     let role: Role
-    let degradedIsReady: Bool
+    /// What the verdict means for /readyz and /healthz (the policy's `Readiness`).
+    let readiness: Readiness
     let metrics: ChronyMetrics
     let logger: Logger
     /// Advice about the node's settings for /status (`SourceDiversity`).
@@ -18,11 +19,11 @@ public struct HealthEndpoints: SupervisedService {
     /// The leap-second list for /status; nil: not shown.
     let leapSecondsList: LeapSecondsListWatch?
 
-    public init(listen: ListenAddress, role: Role, degradedIsReady: Bool, metrics: ChronyMetrics, logger: Logger,
+    public init(listen: ListenAddress, role: Role, readiness: Readiness, metrics: ChronyMetrics, logger: Logger,
                 warnings: [String] = [], leapSecondsList: LeapSecondsListWatch? = nil) {
         self.listen = listen
         self.role = role
-        self.degradedIsReady = degradedIsReady
+        self.readiness = readiness
         self.metrics = metrics
         self.logger = logger
         self.warnings = warnings
@@ -56,15 +57,14 @@ public struct HealthEndpoints: SupervisedService {
             ?? HealthVerdict(state: .starting, live: false, reasons: ["no poll of chronyd yet"])
         switch request.path {
         case "/healthz", "/livez":
-            var answer = HealthAnswer(verdict, degradedIsReady: degradedIsReady)
-            answer.ready = verdict.live
-            return json(StatusJSON.encode(answer), ok: verdict.live)
+            let answer = readiness.answer(verdict, liveness: true)
+            return json(StatusJSON.encode(answer), ok: answer.ready)
         case "/readyz":
-            let answer = HealthAnswer(verdict, degradedIsReady: degradedIsReady)
+            let answer = readiness.answer(verdict)
             return json(StatusJSON.encode(answer), ok: answer.ready)
         case "/status":
             guard let tracking = snapshot.reports?.tracking, let sources = snapshot.reports?.sources else {
-                return json(StatusJSON.encode(HealthAnswer(verdict, degradedIsReady: degradedIsReady)), ok: false)
+                return json(StatusJSON.encode(readiness.answer(verdict)), ok: false)
             }
             var overview = StatusOverview(role: role, verdict: verdict, tracking: tracking, sources: sources)
             overview.warnings = warnings

@@ -5,10 +5,13 @@ import FoundationEssentials
 /// verdict file in the run directory (written after every poll; `VerdictFile`), the
 /// supervisor over HTTP on loopback (its latest verdict, with the start grace and the
 /// served-time check), or — when no supervisor answers — chronyd asked directly under the
-/// same policy.
+/// same policy. `answer(…)` walks the chain; `health` and `status` both use it.
 public enum VerdictSource {
     /// How the verdict was obtained.
     public enum Origin: Sendable, Equatable {
+        /// The supervisor's verdict file.
+        case file
+        /// The supervisor's endpoints.
         case supervisor
         /// The supervisor did not answer (the reason); chronyd was asked directly.
         case chronyd(String)
@@ -50,22 +53,32 @@ public enum VerdictSource {
         }
     }
 
-    /// The answer of `/readyz` (or `/healthz` when `liveness`), else the direct evaluation.
-    public static func answer(settings: ChronySettings, health: HealthSettings, liveness: Bool,
-                              timeout: Duration = .seconds(5)) -> (HealthAnswer, Origin) {
+    /// The answer of `/readyz` (or `/healthz` when `liveness`), cheapest source first: the
+    /// verdict file in `runDirectory`; then, with the `settings` (resolved only when the file
+    /// has no answer; their error is thrown), the supervisor at HEALTH_LISTEN within
+    /// `supervisorTimeout`; then the policy applied to `chronydReports`.
+    public static func answer(
+        runDirectory: String, liveness: Bool, supervisorTimeout: Duration,
+        settings: () throws(SettingError) -> (chrony: ChronySettings, health: HealthSettings),
+        chronydReports: (ChronySettings) -> Result<ReportSet, ChronycError>
+    ) throws(SettingError) -> (HealthAnswer, Origin) {
+        if let answer = fromFile(runDirectory: runDirectory, liveness: liveness) { return (answer, .file) }
+        let (chrony, health) = try settings()
         do {
-            return (try fromSupervisor(health, path: liveness ? "/healthz" : "/readyz", timeout: timeout), .supervisor)
+            return (try fromSupervisor(health, path: liveness ? "/healthz" : "/readyz", timeout: supervisorTimeout), .supervisor)
         } catch {
-            let reports: Result<ReportSet, ChronycError>
-            do throws(ChronycError) {
-                reports = .success(try ChronycClient(settings: settings, timeout: timeout).fetch([.tracking, .sources, .authdata]))
-            } catch {
-                reports = .failure(error)
-            }
-            let verdict = evaluate(settings: settings, health: health, reports: reports)
-            var answer = HealthAnswer(verdict, degradedIsReady: health.degradedIsReady)
-            if liveness { answer.ready = verdict.live }
-            return (answer, .chronyd(error.reason))
+            let verdict = evaluate(settings: chrony, health: health, reports: chronydReports(chrony))
+            let readiness = Readiness(degradedIsReady: health.degradedIsReady)
+            return (readiness.answer(verdict, liveness: liveness), .chronyd(error.reason))
+        }
+    }
+
+    /// What chronyd answers `health` with: tracking, sources and authdata, within `timeout`.
+    public static func chronydReports(_ settings: ChronySettings, timeout: Duration) -> Result<ReportSet, ChronycError> {
+        do throws(ChronycError) {
+            return .success(try ChronycClient(settings: settings, timeout: timeout).fetch([.tracking, .sources, .authdata]))
+        } catch {
+            return .failure(error)
         }
     }
 }

@@ -26,12 +26,10 @@ public final class ChronyMetrics: Sendable {
     private let pollDuration: DurationHistogram
     private let healthStates: [HealthState: Gauge]
     private let ready: Gauge?
-    private let node: MetricsNode?
 
     /// - Parameter node: the node's role and health limits, for `chronyvisor_node_info`,
     ///   `chronyvisor_ready` and the limits the alert rules compare with; nil leaves them out.
     public init(node: MetricsNode? = nil) {
-        self.node = node
         up = registry.makeGauge(descriptor: Self.descriptor("chrony_up", "Whether chronyd answered the last poll (1) or not (0)."))
         restarts = registry.makeCounter(descriptor: Self.descriptor(
             "chronyvisor_chronyd_restarts_total", "chronyd restarts by chronyvisor after an unrequested exit."))
@@ -68,12 +66,12 @@ public final class ChronyMetrics: Sendable {
     }
 
     /// Records one poll: chronyd's reports (nil when it did not answer), how long it took,
-    /// and the verdict.
-    public func record(reports: ReportSet?, pollDuration duration: Duration, verdict: HealthVerdict) {
+    /// the verdict and whether it counts as ready (`Readiness`: what /readyz answers).
+    public func record(reports: ReportSet?, pollDuration duration: Duration, verdict: HealthVerdict, ready isReady: Bool) {
         up.set(reports?.tracking == nil ? 0.0 : 1.0)
         pollDuration.record(duration)
         for (state, gauge) in healthStates { gauge.set(state == verdict.state ? 1.0 : 0.0) }
-        if let ready, let node { ready.set(verdict.isReady(degradedIsReady: node.degradedIsReady) ? 1.0 : 0.0) }
+        ready?.set(isReady ? 1.0 : 0.0)
         guard let reports else { return }
         if let tracking = reports.tracking { record(tracking) }
         recordSources(reports.sources ?? [], stats: reports.sourcestats ?? [], ntpdata: reports.ntpdata)
@@ -246,12 +244,10 @@ public struct MetricsNode: Sendable, Equatable {
     public var role: Role
     public var minSources: Int
     public var thresholds: HealthThresholds
-    public var degradedIsReady: Bool
 
-    public init(role: Role, minSources: Int, thresholds: HealthThresholds, degradedIsReady: Bool) {
+    public init(role: Role, minSources: Int, thresholds: HealthThresholds) {
         self.role = role
         self.minSources = minSources
         self.thresholds = thresholds
-        self.degradedIsReady = degradedIsReady
     }
 }

@@ -2,7 +2,7 @@ import Logging
 
 /// Gives the executable's pages back once more when the supervisor has settled.
 ///
-/// `StartupPages` releases them when chronyd is first ready, but what runs in the first
+/// `ExecutablePages` releases them when chronyd is first ready, but what runs in the first
 /// polls and scrapes after that is partly once-only too (the first /metrics answer, the
 /// first verdict file, the first reselection check), and its pages stay mapped: about
 /// 0.75 MiB of a supervisor's 12 MiB (docs/benchmarks.md). `settle` after readiness, the
@@ -16,9 +16,9 @@ public struct SteadyStatePages: SupervisedService {
     let release: @Sendable () -> Int?
     let logger: Logger
 
-    /// `release` is `StartupPages.release` outside tests; readiness is looked at every `check`.
+    /// `release` is `ExecutablePages.release` outside tests; readiness is looked at every `check`.
     public init(settle: Duration = .seconds(20), check: Duration = .seconds(1), logger: Logger,
-                release: @escaping @Sendable () -> Int? = { StartupPages.release() }) {
+                release: @escaping @Sendable () -> Int? = { ExecutablePages.release() }) {
         self.settle = settle
         self.check = check
         self.release = release

@@ -50,7 +50,10 @@ public enum SystemFile {
 
     /// Replaces the file at `path` with `text` atomically: a temporary file beside it,
     /// flushed, then renamed over it. Missing parent directories are created (0755).
-    public static func writeAtomically(_ text: String, to path: String, mode: mode_t = 0o644) throws(SystemCallError) {
+    /// `mode` is spelled `UInt32` (what `mode_t` is on glibc and musl): in this public
+    /// signature, the release build (whole-module) may resolve `mode_t` to the C library's
+    /// shim module, which no file imports, and refuse it.
+    public static func writeAtomically(_ text: String, to path: String, mode: UInt32 = 0o644) throws(SystemCallError) {
         let directory = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
         if !directory.isEmpty { try makeDirectories(directory) }
         let temporary = "\(path).tmp-\(getpid())"

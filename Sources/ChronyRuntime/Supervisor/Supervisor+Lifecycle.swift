@@ -139,7 +139,6 @@ extension Supervisor {
                 s.chronydPID = nil
                 s.chronydStartedAt = nil
                 s.lastAnswerAt = nil
-                s.lastExit = exit
                 s.reports = nil
             }
             apply(.down, pid: nil)

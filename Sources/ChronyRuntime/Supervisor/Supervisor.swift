@@ -7,74 +7,52 @@ import Synchronization
 ///   the injected `ChronydLaunching`, acts on the signals of the injected stream (stop,
 ///   reload), restarts chronyd with backoff when it dies unasked, kills a frozen one, and
 ///   gives up with a failure status when the budget is spent;
-/// - the **monitoring** (`Supervisor+Monitoring.swift`): the poll loop asks the injected
-///   `ChronydObserver`, applies the health policy (one verdict), derives the node state from
-///   it and sends STATUS=, READY=1 and WATCHDOG=1 and the metrics.
-/// Next to them run the `SupervisedService`s (the HTTP endpoints): each must report itself
+/// - the **monitoring** (`Supervisor+Monitoring.swift`): the poll loop is a pipeline —
+///   observe (the injected `ChronydObserving`, a pure read), decide (`HealthPolicy.decide`:
+///   the verdict, readiness, the next state and what to announce, as one `PollOutcome`),
+///   publish (the `PollPublisher`s: metrics, the verdict file, the log, systemd, the
+///   once-when-ready hook), then act (the `AfterPollAction`s: reselect and refresh, the
+///   start-up burst) — and waits as `PollSchedule` says; next to it the watchdog.
+/// Built from one `SupervisorConfiguration`. Next to them run the `SupervisedService`s (the HTTP endpoints): each must report itself
 /// started before chronyd is, and one that cannot start ends `run` before anything runs.
 public final class Supervisor: Sendable {
     /// The state others read (health endpoints, metrics).
     public let state: SupervisorState
-    let chrony: ChronySettings
     let supervision: SupervisionSettings
     let launcher: any ChronydLaunching
-    let observer: any ChronydObserver
+    let observer: any ChronydObserving
     let notifier: SystemdNotifier
-    /// The health policy applied after every poll: the one verdict everything derives from.
+    /// The health policy applied after every poll: the one verdict everything derives from,
+    /// and what it means for readiness.
     let health: HealthPolicy
-    /// Whether a `degraded` verdict counts as ready (HEALTH_DEGRADED_OK): READY=1 follows it.
-    let degradedIsReady: Bool
-    /// Where each poll is recorded for /metrics (nil: no metrics).
+    /// Where each restart is counted (nil: no metrics).
     let metrics: ChronyMetrics?
-    /// A gateway's start-up burst (nil: none; see `StartupBurst`).
-    let accelerator: StartupAccelerator?
-    /// What a SIGHUP does before chronyd is restarted: render chrony.conf again, check it
-    /// with chronyd's parser and write it, or throw the configuration error (the running
-    /// chronyd is then kept). nil: SIGHUP is logged and ignored.
+    /// Where each poll's outcome goes, in this order.
+    let publishers: [any PollPublisher]
+    /// What is done to chronyd after each poll, in this order.
+    let afterPoll: [any AfterPollAction]
+    /// What a SIGHUP does before chronyd is restarted (`SupervisorConfiguration.reconfigure`).
     let reconfigure: (@Sendable () throws -> Void)?
     let logger = Logger(label: "chronyvisor")
-    /// Serialises state transitions with their log line and notification, so STATUS= lines
-    /// reach systemd in the order the states were entered (state readers never wait on it).
+    /// Serialises state transitions with their publication, so STATUS= lines reach systemd
+    /// in the order the states were entered (state readers never wait on it).
     let transitions = Mutex(())
-    /// Where the verdict is written after every poll for `chronyvisor health` (nil: nowhere).
+    /// Where the verdict is written for `chronyvisor health` (removed at start, at the end
+    /// and while stopping; nil: nowhere).
     let verdictFile: VerdictFile?
-    /// Whether the executable's start-up pages are given back once chronyd is first ready
-    /// (`StartupPages`; `run` does, in-process tests do not).
-    let releasesStartupPages: Bool
-    /// Whether the last write of `verdictFile` failed (logged once per run of failures).
-    let verdictWriteFailing = Atomic(false)
 
-    public init(chrony: ChronySettings, supervision: SupervisionSettings, launcher: any ChronydLaunching,
-                observer: any ChronydObserver, notifier: SystemdNotifier, health: HealthPolicy,
-                degradedIsReady: Bool = true, metrics: ChronyMetrics? = nil, accelerator: StartupAccelerator? = nil,
-                reconfigure: (@Sendable () throws -> Void)? = nil, verdictFile: VerdictFile? = nil,
-                releasesStartupPages: Bool = false, state: SupervisorState = SupervisorState()) {
-        self.accelerator = accelerator
-        self.verdictFile = verdictFile
-        self.releasesStartupPages = releasesStartupPages
-        self.health = health
-        self.degradedIsReady = degradedIsReady
-        self.metrics = metrics
-        self.chrony = chrony
-        self.supervision = supervision
-        self.launcher = launcher
-        self.observer = observer
-        self.notifier = notifier
-        self.reconfigure = reconfigure
-        self.state = state
-    }
-
-    /// The supervisor of the real chronyd `command`.
-    public convenience init(chrony: ChronySettings, supervision: SupervisionSettings, command: ChronydCommand,
-                            observer: any ChronydObserver, notifier: SystemdNotifier, health: HealthPolicy,
-                            degradedIsReady: Bool = true, metrics: ChronyMetrics? = nil,
-                            accelerator: StartupAccelerator? = nil, reconfigure: (@Sendable () throws -> Void)? = nil,
-                            verdictFile: VerdictFile? = nil, releasesStartupPages: Bool = false,
-                            state: SupervisorState = SupervisorState()) {
-        self.init(chrony: chrony, supervision: supervision, launcher: ProcessChronydLauncher(command: command),
-                  observer: observer, notifier: notifier, health: health, degradedIsReady: degradedIsReady,
-                  metrics: metrics, accelerator: accelerator, reconfigure: reconfigure, verdictFile: verdictFile,
-                  releasesStartupPages: releasesStartupPages, state: state)
+    public init(_ configuration: SupervisorConfiguration) {
+        state = configuration.state
+        supervision = configuration.supervision
+        launcher = configuration.launcher
+        observer = configuration.observer
+        notifier = configuration.notifier
+        health = configuration.health
+        metrics = configuration.metrics
+        afterPoll = configuration.afterPoll
+        reconfigure = configuration.reconfigure
+        verdictFile = configuration.verdictFile
+        publishers = configuration.publishers(logger: logger)
     }
 
     /// What the lifecycle's event loop acts on, in arrival order.

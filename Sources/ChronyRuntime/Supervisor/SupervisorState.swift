@@ -3,11 +3,9 @@ import Synchronization
 /// What the supervisor knows at one moment: the node's state, the last observation of
 /// chronyd, its process and its restarts. A value, copied out of `SupervisorState`.
 public struct SupervisorSnapshot: Sendable, Equatable {
-    public var state: NodeState = .down
-    /// The last STATUS= line sent (the state's summary).
-    public var statusLine = ""
-    /// When `state` was entered.
-    public var stateSince: ContinuousClock.Instant = .now
+    /// The state last entered, READY=1 sent or not, the last STATUS= line: the poll
+    /// decision's memory (`HealthPolicy.decide`).
+    public var announced = Announced()
     /// The latest poll's findings (`Observation.down` before the first start).
     public var observation: Observation = .down
     /// The running chronyd's pid, nil while it is down.
@@ -16,8 +14,6 @@ public struct SupervisorSnapshot: Sendable, Equatable {
     public var chronydStartedAt: ContinuousClock.Instant?
     /// When the running chronyd last answered a poll (nil: not since it started).
     public var lastAnswerAt: ContinuousClock.Instant?
-    /// How the previous chronyd ended, if one did.
-    public var lastExit: ChildExit?
     /// Restarts of chronyd after an unrequested exit, since `run` started.
     public var restarts = 0
     /// Restarts of chronyd for a SIGHUP reload (never counted as failures).
@@ -26,23 +22,25 @@ public struct SupervisorSnapshot: Sendable, Equatable {
     public var lastReloadError: String?
     /// Services (by name) that failed after they started, and their error.
     public var failedServices: [String: String] = [:]
-    /// When `run` started (monotonic) and as wall-clock seconds since the epoch.
+    /// When `run` started (monotonic): the start grace counts from here.
     public var startedAt: ContinuousClock.Instant = .now
-    public var startedAtEpochSeconds: Int = time(nil)
     /// The reports (tracking and sources) of the latest poll; nil when it got no answer or
     /// chronyd is down.
     public var reports: ReportSet?
-    /// Why the latest poll got no answer (nil when it got one).
-    public var lastPollFailure: String?
-    /// How long the latest poll of chronyd took, and when the poll loop last ran.
-    public var lastPollDuration: Duration?
+    /// When the poll loop last ran (the watchdog's sign of life).
     public var lastPollLoopTick: ContinuousClock.Instant?
-    /// READY=1 was sent (readiness reached once).
-    public var ready = false
     /// The health policy's verdict after the latest poll (nil before the first).
     public var verdict: HealthVerdict?
 
     public init() {}
+
+    /// The node's state.
+    public var state: NodeState { announced.state }
+    /// READY=1 was sent (readiness reached once).
+    public var ready: Bool {
+        get { announced.ready }
+        set { announced.ready = newValue }
+    }
 }
 
 /// The supervisor's state, shared with whatever reports on it (health endpoints, metrics):

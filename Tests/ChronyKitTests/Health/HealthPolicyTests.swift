@@ -133,7 +133,7 @@ import Testing
     @Test func degradedIsReadyOnlyWhenAllowed() throws {
         let verdict = Self.relayWithLocal.evaluate(Self.snapshot(try Self.reports("relay-local-clock-only")))
         #expect(verdict.state == .degraded)
-        #expect(verdict.isReady(degradedIsReady: true))
-        #expect(!verdict.isReady(degradedIsReady: false))
+        #expect(Readiness(degradedIsReady: true).isReady(verdict))
+        #expect(!Readiness(degradedIsReady: false).isReady(verdict))
     }
 }

@@ -36,13 +36,13 @@ import Testing
     }
 
     @Test func readinessFollowsTheVerdict() {
-        #expect(ReadyCondition.synchronised.isMet(by: verdict(.healthy), degradedIsReady: false))
-        #expect(ReadyCondition.synchronised.isMet(by: verdict(.degraded), degradedIsReady: true))
-        #expect(!ReadyCondition.synchronised.isMet(by: verdict(.degraded), degradedIsReady: false),
+        #expect(Readiness(degradedIsReady: false, readyWhen: .synchronised).meetsReadyCondition(verdict(.healthy)))
+        #expect(Readiness(degradedIsReady: true, readyWhen: .synchronised).meetsReadyCondition(verdict(.degraded)))
+        #expect(!Readiness(degradedIsReady: false, readyWhen: .synchronised).meetsReadyCondition(verdict(.degraded)),
                 "LOCAL_STRATUM with HEALTH_DEGRADED_OK=false: /readyz says 503, so no READY=1")
-        #expect(!ReadyCondition.synchronised.isMet(by: verdict(.starting), degradedIsReady: true))
-        #expect(ReadyCondition.running.isMet(by: verdict(.starting, live: true), degradedIsReady: false))
-        #expect(!ReadyCondition.running.isMet(by: verdict(.starting, live: false), degradedIsReady: true))
+        #expect(!Readiness(degradedIsReady: true, readyWhen: .synchronised).meetsReadyCondition(verdict(.starting)))
+        #expect(Readiness(degradedIsReady: false, readyWhen: .running).meetsReadyCondition(verdict(.starting, live: true)))
+        #expect(!Readiness(degradedIsReady: true, readyWhen: .running).meetsReadyCondition(verdict(.starting, live: false)))
     }
 
     @Test func everyStateIsAWordOfTheVerdictOrOfTheProcess() {

@@ -14,7 +14,10 @@ done
 n=${ORPHANS:-100}
 pids=()
 for ((i = 0; i < n; i++)); do
-  pids+=("$( (sleep 0.2 >/dev/null 2>&1 & echo $!) )")
+  # A second, not less: a sleep that ends before its subshell has exited is reaped by that
+  # subshell (bash reaps finished background jobs) and never reaches chronyvisor, which then
+  # counts one orphan too few; on a loaded machine the subshell can take that long.
+  pids+=("$( (sleep 1 >/dev/null 2>&1 & echo $!) )")
 done
 for ((t = 0; t < 200; t++)); do
   unreaped=0

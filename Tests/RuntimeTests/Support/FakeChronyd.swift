@@ -95,7 +95,7 @@ final class FakeChronyd: ChronydLaunching {
 
 /// An observer whose answer the test decides: chronyd answers (with no reports) while
 /// `answers()` is true, else it is silent (as a chronyc that timed out).
-final class FakeObserver: ChronydObserver {
+final class FakeObserver: ChronydObserving {
     let answers: @Sendable () -> Bool
 
     init(answers: @escaping @Sendable () -> Bool = { true }) {

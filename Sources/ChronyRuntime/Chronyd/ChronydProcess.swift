@@ -1,9 +1,9 @@
 import Logging
 
 /// Starts chronyd through `ChildReaper` and forwards what it prints into our log.
-public enum ChronydLauncher {
+public enum ChronydProcess {
     /// A started chronyd: its pid and the end of its output.
-    public struct Launched: Sendable {
+    public struct Spawned: Sendable {
         public let pid: pid_t
         private let outputClosed: Latch
 
@@ -23,7 +23,7 @@ public enum ChronydLauncher {
     /// Spawns `command` with stdin on /dev/null and stdout/stderr on a pipe whose lines a
     /// thread logs under the label `chronyd` (metadata `source=chronyd`, `pid`) until chronyd
     /// closes it. `ChildReaper.shared.exit(of:)` awaits chronyd's end.
-    public static func launch(_ command: ChronydCommand) throws(SpawnError) -> Launched {
+    public static func launch(_ command: ChronydCommand) throws(SpawnError) -> Spawned {
         guard let output = ChildReaper.shared.makePipe() else {
             throw SpawnError(path: command.executable, errno: errno)
         }
@@ -45,7 +45,7 @@ public enum ChronydLauncher {
             forwardLines(from: output[0], pid: pid)
             closed.open()
         }
-        return Launched(pid: pid, outputClosed: closed)
+        return Spawned(pid: pid, outputClosed: closed)
     }
 
     private static func forwardLines(from fd: Int32, pid: pid_t) {

@@ -10,7 +10,7 @@
 /// code; what the poll loop, the HTTP endpoints and the metrics use comes back on their next
 /// call, and only that stays. `MADV_RANDOM` first, so that it comes back page by page instead
 /// of in readahead's large folios. Measured in docs/benchmarks.md.
-public enum StartupPages {
+public enum ExecutablePages {
     /// Pages out the mappings of this process's executable; the bytes advised, or
     /// nil when the kernel refused (before Linux 5.4, or a sandbox without the call).
     @discardableResult

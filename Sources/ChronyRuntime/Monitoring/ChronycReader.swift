@@ -1,41 +1,13 @@
 import ChronyKit
 
-/// One poll of chronyd: what the state machine needs, and the reports it came from.
-public struct ChronydReading: Sendable, Equatable {
-    public var observation: Observation
-    /// The reports read (tracking and sources), nil when chronyd did not answer.
-    public var reports: ReportSet?
-    /// Why chronyd did not answer, when it did not.
-    public var failure: String?
-    /// One real NTP request to the node's own serving port, when that check is on.
-    public var servedTime: ServedTimeCheck?
-
-    public init(observation: Observation, reports: ReportSet? = nil, failure: String? = nil, servedTime: ServedTimeCheck? = nil) {
-        self.observation = observation
-        self.reports = reports
-        self.failure = failure
-        self.servedTime = servedTime
-    }
-}
-
-/// Asks a running chronyd how it is doing. The supervisor calls it only while chronyd's
-/// process runs, one poll at a time.
-public protocol ChronydObserver: Sendable {
-    /// One poll; `observation.processAlive` is true, `observation.answers` says whether
-    /// chronyd replied.
-    func observe() async -> ChronydReading
-}
-
 /// Polls chronyd with one `chronyc -c -m tracking sources sourcestats serverstats authdata ntpdata` through
 /// `ChronycClient` and, when asked to, sends one NTP request to the node's own serving port
 /// (what a client would get), as `BlockingWork` (both block; they must not hold a Swift
 /// concurrency thread).
-public struct ChronycObserver: ChronydObserver {
+public struct ChronycReader: ChronydObserving {
     public let client: ChronycClient
     /// Where the node serves NTP, for the served-time check; nil: no check.
     public let servedTimeAt: (host: String, port: UInt16)?
-    /// Asks chronyd to resolve names again when sources stop answering; nil: never.
-    public let upkeep: SourceUpkeep?
 
     /// The reports one poll reads: the state machine's, the health policy's and /metrics'.
     /// authdata names NTS sources whose key establishment fails (health, metrics).
@@ -47,11 +19,9 @@ public struct ChronycObserver: ChronydObserver {
     /// metrics never cost the verdict its reports.
     public static let reportsWithNTPData: [ReportKind] = reports + [.ntpdata]
 
-    public init(client: ChronycClient, servedTimeAt: (host: String, port: UInt16)? = nil,
-                upkeep: SourceUpkeep? = nil) {
+    public init(client: ChronycClient, servedTimeAt: (host: String, port: UInt16)? = nil) {
         self.client = client
         self.servedTimeAt = servedTimeAt
-        self.upkeep = upkeep
     }
 
     public func observe() async -> ChronydReading {
@@ -61,7 +31,6 @@ public struct ChronycObserver: ChronydObserver {
     func read() -> ChronydReading {
         do {
             let reports = try fetch()
-            upkeep?.afterPoll(reports)
             var reading = ChronydReading(observation: Observation(reports: reports), reports: reports)
             if let target = servedTimeAt, reports.tracking?.isSynchronised == true {
                 reading.servedTime = Self.servedTime(host: target.host, port: target.port)
@@ -73,7 +42,7 @@ public struct ChronycObserver: ChronydObserver {
     }
 }
 
-extension ChronycObserver {
+extension ChronycReader {
     /// The poll's reports: with ntpdata, or without it when only that was refused (an
     /// unreachable chronyd is not asked twice).
     func fetch() throws(ChronycError) -> ReportSet {

@@ -1,13 +1,13 @@
 import Testing
 @testable import ChronyKit
 
-@Suite struct StartupBurstTests {
+@Suite struct StartupBurstPolicyTests {
     let now = ContinuousClock.now
     /// chronyd answers but does not keep time yet.
     static let answering = Observation(processAlive: true, answers: true, leapSynchronised: false)
 
     @Test func gatewayBurstsOnceEnoughRelaysAnswerSynchronised() {
-        var burst = StartupBurst()
+        var burst = StartupBurstPolicy()
         #expect(!burst.shouldBurst(role: .gateway, observation: Self.answering, synchronisedRelays: 1, minSources: 2, now: now))
         #expect(burst.shouldBurst(role: .gateway, observation: Self.answering, synchronisedRelays: 2, minSources: 2, now: now))
         burst.record(at: now)
@@ -17,7 +17,7 @@ import Testing
     }
 
     @Test func onlyAGatewayThatDoesNotKeepTimeYet() {
-        let burst = StartupBurst()
+        let burst = StartupBurstPolicy()
         #expect(!burst.wantsProbe(role: .relay, observation: Self.answering), "a relay's upstreams are public servers")
         for observation in [Observation.down, .silent, Observation(processAlive: true, answers: true, leapSynchronised: true)] {
             #expect(!burst.wantsProbe(role: .gateway, observation: observation))
@@ -26,8 +26,8 @@ import Testing
     }
 
     @Test func boundedPerChronydStart() {
-        var burst = StartupBurst()
-        for i in 0..<StartupBurst.maxBursts { burst.record(at: now + .seconds(10 * i)) }
+        var burst = StartupBurstPolicy()
+        for i in 0..<StartupBurstPolicy.maxBursts { burst.record(at: now + .seconds(10 * i)) }
         #expect(!burst.wantsProbe(role: .gateway, observation: Self.answering))
         burst.reset()
         #expect(burst.wantsProbe(role: .gateway, observation: Self.answering))

@@ -7,7 +7,7 @@
 /// `burst` then gets chronyd synchronised about a second later. Only the gateway does this:
 /// its sources are the stand's own relays; a relay's sources are public servers, which are
 /// never asked more than chronyd itself asks them.
-public struct StartupBurst: Sendable, Equatable {
+public struct StartupBurstPolicy: Sendable, Equatable {
     /// Bursts asked for since chronyd last started, and when the last one was.
     public private(set) var count = 0
     public private(set) var last: ContinuousClock.Instant?
@@ -40,6 +40,6 @@ public struct StartupBurst: Sendable, Equatable {
 
     /// chronyd restarted: it gets its own bursts.
     public mutating func reset() {
-        self = StartupBurst()
+        self = StartupBurstPolicy()
     }
 }

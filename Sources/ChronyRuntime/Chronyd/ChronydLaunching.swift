@@ -24,7 +24,7 @@ public protocol ChronydLaunching: Sendable {
     func signal(_ signal: Int32, to pid: pid_t) -> Int32
 }
 
-/// Starts the real chronyd through `ChronydLauncher` (reaped by `ChildReaper`) and signals
+/// Starts the real chronyd through `ChronydProcess` (reaped by `ChildReaper`) and signals
 /// it with kill(2).
 public struct ProcessChronydLauncher: ChronydLaunching {
     public let command: ChronydCommand
@@ -36,7 +36,7 @@ public struct ProcessChronydLauncher: ChronydLaunching {
     public var description: String { "\(command.executable) \(command.arguments.joined(separator: " "))" }
 
     public func launch() throws -> StartedChronyd {
-        let launched = try ChronydLauncher.launch(command)
+        let launched = try ChronydProcess.launch(command)
         let pid = launched.pid
         return StartedChronyd(pid: pid) {
             let exit = await ChildReaper.shared.exit(of: pid)
