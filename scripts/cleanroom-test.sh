@@ -129,6 +129,10 @@ fi
 mkdir -p "$rootfs/opt/swift" "$rootfs/src/chronyvisor"
 [ -n "$STORE" ] && mkdir -p "$rootfs$STORE"
 # The project as a clone would have it: tracked and new (not ignored) files of the work tree.
+# A kept root gets it afresh (files that moved would be there twice), keeping only the builds.
+if [ "$made_here" = 0 ]; then
+  find "$rootfs/src/chronyvisor" -mindepth 1 -maxdepth 1 ! -name .build-release ! -name .build-chrony -exec rm -rf --one-file-system {} +
+fi
 git ls-files -z --cached --others --exclude-standard \
   | tar -c --null -T - --ignore-failed-read 2>/dev/null | tar -x -C "$rootfs/src/chronyvisor"
 commit=$(project_commit)
