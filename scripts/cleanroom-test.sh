@@ -41,7 +41,7 @@
 # One run on 2 cores at load average 2-5: build phase 598 s (debootstrap 46 s, packages 30 s,
 # release build 521 s); the run phase 126 s once it held the lock (run.sh 119 s: podman and
 # the stand group 20-30 s, the base image by debootstrap 68 s, the host build 10 s, the image
-# 25 s, the stand healthy 12 s; down.sh 6 s). About 3 GB in /var/tmp while it runs.
+# 25 s, the stand healthy 12 s; down.sh 6 s). About 2 GB in /var/tmp (1.6 GB at the end).
 #
 # Usage: scripts/cleanroom-test.sh   (as root; an opt-in stage of scripts/test.sh:
 #        CHRONYVISOR_CLEANROOM_TEST=1)
