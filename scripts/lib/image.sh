@@ -31,9 +31,14 @@ debian_mirror() {
   printf '%s\n' "${uri:-http://deb.debian.org/debian}"
 }
 
-# The host's Debian security archive URI, if it uses one.
+# The host's Debian security archive URI, if it uses one (deb822 or one-line format: Debian
+# 12's installer writes the one-line /etc/apt/sources.list). Prints nothing, and succeeds,
+# when there is none.
 debian_security_mirror() {
-  grep -hs '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}' | grep -- '-security/\?$' | head -1
+  local uri
+  uri=$(grep -hs '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}' | grep -- '-security/\?$' | head -1 || true)
+  [ -n "$uri" ] || uri=$(grep -hs '^deb ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null | awk '{ for (i = 2; i <= NF; i++) if ($i !~ /^\[/) { print $i; break } }' | grep -- '-security/\?$' | head -1 || true)
+  [ -z "$uri" ] || printf '%s\n' "$uri"
 }
 
 # Pulls an image unless offline; fails fast where no registry answers.
