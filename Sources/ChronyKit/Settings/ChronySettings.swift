@@ -121,7 +121,12 @@ extension ChronySettings {
     /// This node's own entry of NTP_SERVERS_BY_INDEX (`PerNodeServers`), nil when there is
     /// none (NTP_SERVERS applies). Every entry is checked, not only this node's: a mistake in
     /// one relay's list fails `config --check` on each of them.
+    /// NODE_INDEX is checked whenever it is given, with or without NTP_SERVERS_BY_INDEX, as
+    /// every setting is: it is echoed into the generated configuration's header.
     static func nodeServers(_ source: SettingsSource, _ v: Validator, expected: String) throws(SettingError) -> RawSetting? {
+        if let given = source.raw(.nodeIndex), PerNodeServers.index(given.value) == nil {
+            throw SettingError(given, expected: PerNodeServers.indexExpected)
+        }
         guard let raw = source.raw(.serversByIndex) else { return nil }
         for entry in PerNodeServers.entries(raw.value) where !entry.isEmpty {
             _ = try v.list(RawSetting(key: raw.key, value: entry, origin: raw.origin),

@@ -13,8 +13,14 @@ public enum PerNodeServers {
     public static let indexExpected =
         "this node's number from 0, or a name ending in -NUMBER such as a StatefulSet pod's name (chronyvisor-relay-1)"
 
-    /// The number in `value`: all digits, or the digits after the last `-` of a name.
+    /// The number in `value`: all digits, or the digits after the last `-` of a name. A name
+    /// is what Kubernetes makes (ASCII letters, digits, `-`, `.`, `_`): anything else, a
+    /// control character above all, is refused, since the value is echoed into the generated
+    /// configuration's header.
     public static func index(_ value: String) -> Int? {
+        guard value.unicodeScalars.allSatisfy({ c in
+            ("a"..."z").contains(c) || ("A"..."Z").contains(c) || ("0"..."9").contains(c) || c == "-" || c == "." || c == "_"
+        }) else { return nil }
         let parts = value.split(separator: "-", omittingEmptySubsequences: false)
         let digits = parts.last ?? ""
         guard parts.count == 1 || !parts[0].isEmpty, !digits.isEmpty, digits.count <= 9, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }

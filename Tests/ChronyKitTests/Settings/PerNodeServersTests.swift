@@ -6,6 +6,7 @@ import Testing
     @Test(arguments: [
         ("0", 0 as Int?), ("2", 2), ("chronyvisor-relay-1", 1), ("relay-12", 12), ("a-b-c-3", 3),
         ("relay", nil), ("relay-", nil), ("-1", nil), ("", nil), ("relay-1x", nil), ("relay-١", nil), ("1234567890", nil),
+        ("pod.name_x-1", 1), ("re\u{0}lay-1", nil), ("relay\n-1", nil), ("relay 2-1", nil),
     ])
     func indexFromANumberOrAPodName(text: String, index: Int?) {
         #expect(PerNodeServers.index(text) == index)
@@ -30,6 +31,13 @@ import Testing
         // …and NTP_SERVERS' own default when that is unset too: the relays' default list.
         #expect(try servers(["NTP_SERVERS_BY_INDEX": ";x.example", "NODE_INDEX": "relay-0"])
                 == ChronySettings.defaultRelayServers.map(\.host.description))
+    }
+
+    /// Found by the settings fuzz target: a NODE_INDEX with control characters, given without
+    /// NTP_SERVERS_BY_INDEX, went unchecked into the generated configuration's header.
+    @Test func aBadNodeIndexIsRefusedEvenWithoutPerNodeLists() {
+        #expect(throws: SettingError.self) { try servers(["NODE_INDEX": "relay\u{0}\u{0}y"]) }
+        #expect(throws: SettingError.self) { try servers(["NODE_INDEX": "relay"]) }
     }
 
     @Test func unsetItChangesNothing() throws {
