@@ -9,8 +9,11 @@
 # met or missed) and writes them into docs/benchmarks.md between its bench markers
 # (BENCH_DOC=path elsewhere, BENCH_DOC= not at all). Extra arguments go to
 # scripts/bench/bench.py (e.g. --starts 2 --footprint 10 for a quick look; --keep keeps the
-# logs). Needs root (chronyd drops to _chrony), chrony, python3, GNU time; about 7 minutes
-# plus a release build. Every process it starts is killed by pid at the end or on failure.
+# logs). Needs root (chronyd drops to _chrony), python3, GNU time; about 7 minutes plus a
+# release build. chronyd and chronyc are those on PATH, else Debian's chrony unpacked privately
+# as the tests do (scripts/lib/chrony-private.sh: the host's time client stays as it is), with
+# the _chrony user created for the run and removed after it. Every process it starts is killed
+# by pid at the end or on failure.
 #
 # Then the capacity section (scripts/bench/capacity.py): requests per second a gateway answers
 # with at most 0.1 % loss, chronyd on loopback as the ceiling, and on each engine in
@@ -25,6 +28,9 @@ set -euo pipefail
 # --help: the comment block above, and nothing else.
 case " $* " in *" -h "*|*" --help "*) awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"; exit 0 ;; esac
 cd "$(dirname "$0")/.."
+SCRIPT_NAME=bench.sh
+. scripts/lib/common.sh
+. scripts/lib/chrony-private.sh
 if ! command -v swift >/dev/null 2>&1 && [ -x /opt/swift/usr/bin/swift ]; then
   export PATH=/opt/swift/usr/bin:$PATH
 fi
@@ -41,10 +47,14 @@ cleanup() {
     kill -TERM "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
   fi
+  chrony_user_cleanup "$tmp"
   rm -rf "$tmp"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+chrony_on_path
+chrony_user_ensure "$tmp"
+chrony=(--chronyd "$(command -v chronyd)" --chronyc "$(command -v chronyc)")
 
 # The binary as the image ships it: scripts/build-release.sh (release, static Swift standard
 # library, position-dependent, stripped), which builds the parse benchmark with the same
@@ -57,7 +67,7 @@ bin=$(dirname "$(readlink -f "$scratch/release/chronyvisor")")
 cp "$stripped" "$tmp/chronyvisor"
 
 if [ "${BENCH_ONLY:-}" != capacity ]; then
-  args=(--binary "$bin/chronyvisor" --stripped "$tmp/chronyvisor" --parse-bench "$bin/chronyvisor-parse-bench"
+  args=("${chrony[@]}" --binary "$bin/chronyvisor" --stripped "$tmp/chronyvisor" --parse-bench "$bin/chronyvisor-parse-bench"
         --build-seconds "$build_seconds" --command "scripts/bench.sh${*:+ $*}")
   [ -n "$doc" ] && args+=(--out "$doc")
   python3 scripts/bench/bench.py "${args[@]}" "$@" &
@@ -66,7 +76,7 @@ if [ "${BENCH_ONLY:-}" != capacity ]; then
 fi
 
 if [ "${BENCH_CAPACITY:-1}" != 0 ]; then
-  args=(--loadgen "$bin/chronyvisor-loadgen" --engines "${BENCH_ENGINES-podman,docker}"
+  args=("${chrony[@]}" --loadgen "$bin/chronyvisor-loadgen" --engines "${BENCH_ENGINES-podman,docker}"
         --lock "${BENCH_LOCK:-}" --docker-no-proxy "${BENCH_DOCKER_NO_PROXY:-1}")
   [ -n "$doc" ] && args+=(--out "$doc")
   python3 scripts/bench/capacity.py "${args[@]}" &

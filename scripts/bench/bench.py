@@ -8,6 +8,7 @@ Run it through scripts/bench.sh, which builds the release binaries first."""
 import argparse
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -355,8 +356,8 @@ def main():
     parser.add_argument("--binary", required=True, help="the release chronyvisor binary")
     parser.add_argument("--stripped", help="a stripped copy of it (for the size)")
     parser.add_argument("--parse-bench", help="the release chronyvisor-parse-bench binary")
-    parser.add_argument("--chronyd", default="/usr/sbin/chronyd")
-    parser.add_argument("--chronyc", default="/usr/bin/chronyc")
+    parser.add_argument("--chronyd", default=shutil.which("chronyd") or "/usr/sbin/chronyd")
+    parser.add_argument("--chronyc", default=shutil.which("chronyc") or "/usr/bin/chronyc")
     parser.add_argument("--starts", type=int, default=5)
     parser.add_argument("--settle", type=float, default=2.0, help="seconds between sync and the recovery kill")
     parser.add_argument("--samples", type=int, default=30, help="probe samples")

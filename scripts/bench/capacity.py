@@ -414,6 +414,9 @@ def main():
     parser.add_argument("--lock", default="", help="a lock file to hold (flock) while a stand is up")
     parser.add_argument("--out", help="write the tables between the capacity markers of this file")
     args = parser.parse_args()
+    for path in (args.chronyd, args.chronyc, args.loadgen):
+        if not os.access(path, os.X_OK):
+            sys.exit(f"capacity: {path} is not an executable (chronyd and chronyc: --chronyd, --chronyc)")
     args.started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     args.load_start = os.getloadavg()[0]
     commit = subprocess.run(["git", "log", "-1", "--format=%h %s"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
