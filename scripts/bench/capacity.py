@@ -26,6 +26,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from benchlib import report  # noqa: E402
+from benchlib.interrupt import Interrupted, raise_on_signals  # noqa: E402
 from benchlib.measure import ProcSampler  # noqa: E402
 
 SERVER = "127.0.2.1"
@@ -424,9 +425,15 @@ def main():
                            stderr=subprocess.DEVNULL).stdout.strip()
     args.commit = (commit.stdout.decode().strip()[:60] or "?") + (" (with uncommitted changes)" if dirty else "")
     loadgen = Loadgen(args.loadgen)
-    capacity_rows = loopback_paths(args, loadgen)
-    rate_rows = ratelimit_rows(args, loadgen)
-    stand_rows, pairs, execs, notes = stand_paths(args, loadgen)
+    raise_on_signals()
+    try:
+        capacity_rows = loopback_paths(args, loadgen)
+        rate_rows = ratelimit_rows(args, loadgen)
+        stand_rows, pairs, execs, notes = stand_paths(args, loadgen)
+    except Interrupted as why:
+        # The with blocks and finally clauses have stopped each chronyd and removed the stand.
+        log(f"interrupted ({why}); stopped what it had started")
+        sys.exit(130)
     text = render(capacity_rows + stand_rows, pairs, execs, rate_rows, notes, args)
     print(text)
     if args.out:
