@@ -125,46 +125,42 @@ def cpu_seconds(pids):
 
 
 def find_capacity(loadgen, target, pids, sources, args):
-    """The highest offered rate with loss <= 0.1 %: doubling from args.start_rate until a
-    step fails, then bisection. Returns a dict with the rate, the run at that rate, the
+    """The highest offered rate with loss <= 0.1 %: from args.start_rate, doubling while a
+    step holds, or halving while it does not (down to args.min_rate), until a step holding
+    and a step failing are a factor of two apart; then bisection between them. Every step
+    counts, the first included. Returns a dict with the rate, the run at that rate, the
     serving processes' CPU at it, what limited it, and latency at half the rate."""
-    best, best_cpu, failed, limit = None, None, None, "not reached"
-    rate = args.start_rate
-    # Below the start rate when even that loses: halve until a step holds (or the floor).
-    while rate > args.min_rate:
-        result = loadgen.run(target, rate, args.step_seconds, sources=sources)
-        log(f"  {target} offered {rate:.0f}/s: answered {result['answered_rate']:.0f}/s, "
-            f"loss {result['loss_ratio'] * 100:.3f} % (finding a rate that holds)")
-        if good(result):
-            break
-        rate /= 2
-    while rate <= args.max_rate:
+    def step(rate):
         before = cpu_seconds(pids)
         result = loadgen.run(target, rate, args.step_seconds, sources=sources)
         cpu = (cpu_seconds(pids) - before) / max(result["send_seconds"], 1e-3)
         log(f"  {target} offered {rate:.0f}/s: answered {result['answered_rate']:.0f}/s, "
             f"loss {result['loss_ratio'] * 100:.3f} %, sent {result['sent_rate']:.0f}/s")
+        return result, cpu
+
+    best, best_cpu, failed, limit = None, None, None, "not reached"
+    rate = args.start_rate
+    while args.min_rate <= rate <= args.max_rate:
+        result, cpu = step(rate)
         if good(result):
             best, best_cpu = (rate, result), cpu
+            if failed is not None:
+                break
             rate *= 2
         else:
-            failed = rate
-            limit = "loss" if kept_up(result) else "generator"
-            break
+            failed, limit = rate, ("loss" if kept_up(result) else "generator")
+            if best is not None:
+                break
+            rate /= 2
     if best is not None and failed is not None:
         low, high = best[0], failed
         for _ in range(args.bisect):
             mid = (low + high) / 2
-            before = cpu_seconds(pids)
-            result = loadgen.run(target, mid, args.step_seconds, sources=sources)
-            cpu = (cpu_seconds(pids) - before) / max(result["send_seconds"], 1e-3)
-            log(f"  {target} offered {mid:.0f}/s: answered {result['answered_rate']:.0f}/s, "
-                f"loss {result['loss_ratio'] * 100:.3f} %")
+            result, cpu = step(mid)
             if good(result):
                 best, best_cpu, low = (mid, result), cpu, mid
             else:
-                high = mid
-                limit = "loss" if kept_up(result) else "generator"
+                high, limit = mid, ("loss" if kept_up(result) else "generator")
     outcome = {"rate": best[0] if best else 0.0, "run": best[1] if best else None, "cpu": best_cpu,
                "limit": limit, "half": None}
     if best:
