@@ -1,4 +1,5 @@
 import ChronyKit
+import Foundation
 import Testing
 
 /// The duration flags of `health` and `status` read what duration settings read: a plain
@@ -8,10 +9,10 @@ import Testing
     @Test(arguments: [
         (["health", "--timeout", "x"], "--timeout"), (["health", "--timeout", "-1"], "--timeout"),
         (["health", "--timeout", "0"], "--timeout 0s: expected a duration such as"),
-        (["health", "--timeout", "2m"], "--timeout 2m: expected a duration such as"),
+        (["health", "--timeout", "2m"], "--timeout 120s: expected a duration such as"),
         (["health", "--timeout", "5 s"], "--timeout"),
         (["status", "tracking", "--timeout", "nan"], "--timeout"),
-        (["status", "tracking", "--timeout", "2h"], "--timeout 2h: expected a duration such as"),
+        (["status", "tracking", "--timeout", "2h"], "--timeout 7200s: expected a duration such as"),
     ])
     func badValuesAreUsageErrorsNamingTheFlag(arguments: [String], message: String) throws {
         let run = try runChronyvisor(arguments)
