@@ -31,9 +31,10 @@ while true; do
     fi
     [ "${interval[$id]}" != none ] && [ "$now" -ge "${due[$id]:-0}" ] || continue
     podman healthcheck run "$id" >/dev/null 2>&1 &
+    # Until a check has passed or failed for good, podman shows "(starting)" or no state.
     case $status in
-      *'(starting)'*) due[$id]=$((now + STARTING_EVERY)) ;;
-      *) due[$id]=$((now + ${interval[$id]})) ;;
+      *'(healthy)'*|*'(unhealthy)'*) due[$id]=$((now + ${interval[$id]})) ;;
+      *) due[$id]=$((now + STARTING_EVERY)) ;;
     esac
   done < <(podman ps --filter "label=com.docker.compose.project=$project" --format '{{.ID}} {{.Status}}' 2>/dev/null)
   wait
