@@ -128,21 +128,26 @@ def find_capacity(loadgen, target, pids, sources, args):
     step fails, then bisection. Returns a dict with the rate, the run at that rate, the
     serving processes' CPU at it, what limited it, and latency at half the rate."""
     best, best_cpu, failed, limit = None, None, None, "not reached"
-    rate = args.start_rate
-    # Below the start rate when even that loses: halve until a step holds (or the floor).
-    while rate > args.min_rate:
-        result = loadgen.run(target, rate, args.step_seconds, sources=sources)
-        log(f"  {target} offered {rate:.0f}/s: answered {result['answered_rate']:.0f}/s, "
-            f"loss {result['loss_ratio'] * 100:.3f} % (finding a rate that holds)")
-        if good(result):
-            break
-        rate /= 2
-    while rate <= args.max_rate:
+
+    def measured(rate, tail=""):
+        """One load step at RATE, logged (TAIL, formatted with the run's fields, ends the line):
+        its run and the serving processes' CPU share in it."""
         before = cpu_seconds(pids)
         result = loadgen.run(target, rate, args.step_seconds, sources=sources)
         cpu = (cpu_seconds(pids) - before) / max(result["send_seconds"], 1e-3)
         log(f"  {target} offered {rate:.0f}/s: answered {result['answered_rate']:.0f}/s, "
-            f"loss {result['loss_ratio'] * 100:.3f} %, sent {result['sent_rate']:.0f}/s")
+            f"loss {result['loss_ratio'] * 100:.3f} %" + tail.format(**result))
+        return result, cpu
+
+    rate = args.start_rate
+    # Below the start rate when even that loses: halve until a step holds (or the floor).
+    while rate > args.min_rate:
+        result, _ = measured(rate, " (finding a rate that holds)")
+        if good(result):
+            break
+        rate /= 2
+    while rate <= args.max_rate:
+        result, cpu = measured(rate, ", sent {sent_rate:.0f}/s")
         if good(result):
             best, best_cpu = (rate, result), cpu
             rate *= 2
@@ -154,11 +159,7 @@ def find_capacity(loadgen, target, pids, sources, args):
         low, high = best[0], failed
         for _ in range(args.bisect):
             mid = (low + high) / 2
-            before = cpu_seconds(pids)
-            result = loadgen.run(target, mid, args.step_seconds, sources=sources)
-            cpu = (cpu_seconds(pids) - before) / max(result["send_seconds"], 1e-3)
-            log(f"  {target} offered {mid:.0f}/s: answered {result['answered_rate']:.0f}/s, "
-                f"loss {result['loss_ratio'] * 100:.3f} %")
+            result, cpu = measured(mid)
             if good(result):
                 best, best_cpu, low = (mid, result), cpu, mid
             else:

@@ -21,6 +21,18 @@ state_dir() {
   printf '%s/%s\n' "$base" "$1"
 }
 
+# The one waiter: runs CMD (output discarded) every POLL_EVERY seconds (0.5) until it
+# succeeds; returns 1 when LIMIT seconds have passed. WAITED holds the seconds it took. A
+# test fails with wait_until (scripts/lib/testing.sh); a tool says what it waited for.
+poll_until() {
+  local limit=$1 t; shift; t=$(now)
+  until "$@" >/dev/null 2>&1; do
+    if awk -v a="$(since "$t")" -v l="$limit" 'BEGIN { exit !(a > l) }'; then WAITED=$(since "$t"); return 1; fi
+    sleep "${POLL_EVERY:-0.5}"
+  done
+  WAITED=$(since "$t")
+}
+
 # Stops a background process this script started (by pid) and reaps it; quiet when it is gone.
 stop_pid() {
   [ -n "${1:-}" ] || return 0
