@@ -25,6 +25,7 @@ SCRIPT_NAME=capture-fixtures.sh
 . scripts/lib/chrony-private.sh
 . scripts/lib/nts.sh
 chrony_on_path
+# shellcheck disable=SC2034 # poll_until's pause: a chronyd answers within a second
 POLL_EVERY=0.1
 version=$(chronyc --version | sed -n 's/^chronyc (chrony) version \([0-9.]*\).*/\1/p')
 # chronyc >= 4.8 drops root privileges to chrony's user by default, and that user cannot
@@ -62,7 +63,7 @@ start() {
 # pair SOCKET REPORT...: prints "### REPORT" human "rc=" and "### -c REPORT" csv "rc=" from one state.
 pair() {
   local socket=$1; shift
-  local c1 human c2 rc
+  local c1 human c2
   for _ in $(seq 200); do
     c1=$(chronyc -h "$socket" -c "$@" 2>&1; echo "rc=$?")
     human=$(chronyc -h "$socket" -n "$@" 2>&1; echo "rc=$?")

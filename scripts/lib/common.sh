@@ -24,6 +24,7 @@ state_dir() {
 # The one waiter: runs CMD (output discarded) every POLL_EVERY seconds (0.5) until it
 # succeeds; returns 1 when LIMIT seconds have passed. WAITED holds the seconds it took. A
 # test fails with wait_until (scripts/lib/testing.sh); a tool says what it waited for.
+# shellcheck disable=SC2034 # WAITED is read by the callers
 poll_until() {
   local limit=$1 t; shift; t=$(now)
   until "$@" >/dev/null 2>&1; do

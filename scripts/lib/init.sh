@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # The one way a script of the project starts (as Kubernetes' hack/lib/init.sh). Its first
 # line after the leading comment block (which is its --help) is
 #     . "$(dirname "$0")/lib/init.sh"       in scripts/ (scripts/lib/: "$(dirname "$0")/init.sh")
