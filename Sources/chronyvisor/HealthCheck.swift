@@ -9,8 +9,7 @@ enum HealthCheck {
     /// file read, nothing else resolved); without a fresh one, the supervisor at HEALTH_LISTEN;
     /// without an answer there, chronyd itself under the same policy. Throws a
     /// `SettingError` (exit 78) for a bad setting it needed.
-    static func run(source: SettingsSource, live: Bool, timeout: Double) throws(SettingError) -> Int32 {
-        let wait = Duration.milliseconds(Int64(timeout * 1000))
+    static func run(source: SettingsSource, live: Bool, timeout wait: Duration) throws(SettingError) -> Int32 {
         let (answer, origin) = try VerdictSource.answer(
             runDirectory: try ChronySettings.runDirectory(source), liveness: live, supervisorTimeout: wait,
             settings: { () throws(SettingError) in (try ChronySettings.resolve(source), try HealthSettings.resolve(source)) },

@@ -21,19 +21,20 @@ struct HealthCommand: AsyncParsableCommand {
     @Flag(help: "Check liveness only: chronyd runs and answers, synchronised or not.")
     var live = false
 
-    /// `--timeout`'s default, seconds (also what `health` without flags uses: `QuickCommand`).
-    static let defaultTimeout = 5.0
+    /// `--timeout`'s default (also what `health` without flags uses: `QuickCommand`).
+    static let defaultTimeout = Duration.seconds(5)
+    /// The timeouts `--timeout` takes.
+    static let timeouts = Duration.milliseconds(1) ... .seconds(60)
 
-    @Option(help: ArgumentHelp("Seconds to wait for the supervisor or chronyd.", valueName: "seconds"))
-    var timeout: Double = HealthCommand.defaultTimeout
+    @Option(help: ArgumentHelp("How long to wait for the supervisor or chronyd: 5, 500ms, 1m (plain numbers are seconds).",
+                               valueName: "duration"))
+    var timeout: Duration = HealthCommand.defaultTimeout
 
     @OptionGroup var settings: SettingsOptions
     @OptionGroup var healthOptions: HealthOptions
 
     func validate() throws {
-        if !(timeout > 0 && timeout <= 60) {
-            throw ValidationError("--timeout must be a number of seconds above 0 and at most 60")
-        }
+        if !Self.timeouts.contains(timeout) { throw ValidationError.duration("--timeout", timeout, outside: Self.timeouts) }
     }
 
     func run() async throws {

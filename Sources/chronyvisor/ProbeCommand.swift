@@ -51,13 +51,13 @@ struct ProbeCommand: AsyncParsableCommand {
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("UDP port of the server (default 123).", valueName: "N"))
     var port: String?
 
-    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Seconds between requests (default 2; 0: back to back; --monitor: between rounds, default 10).", valueName: "S"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Time between requests: 2, 500ms, 1m; plain numbers are seconds (default 2s; 0: back to back; --monitor: between rounds, default 10s).", valueName: "duration"))
     var interval: String?
 
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Requests to send, 0 for no limit (default 0: until SIGINT/SIGTERM).", valueName: "N"))
     var count: String?
 
-    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Seconds to wait for each reply (default 1).", valueName: "S"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("How long to wait for each reply: 1, 300ms; plain numbers are seconds (default 1s).", valueName: "duration"))
     var timeout: String?
 
     @Flag(help: "One JSON object per line instead of text.")

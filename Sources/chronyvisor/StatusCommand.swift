@@ -33,8 +33,12 @@ struct StatusCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("chronyd's command socket (default: chronyd.sock in the run directory).", valueName: "path"))
     var socket: String?
 
-    @Option(help: ArgumentHelp("Seconds to wait for chronyc before killing it.", valueName: "seconds"))
-    var timeout: Double = 10
+    /// The timeouts `--timeout` takes.
+    static let timeouts = Duration.milliseconds(1) ... .seconds(3600)
+
+    @Option(help: ArgumentHelp("How long to wait for chronyc before killing it: 10, 500ms, 1m (plain numbers are seconds).",
+                               valueName: "duration"))
+    var timeout: Duration = .seconds(10)
 
     @OptionGroup var settings: SettingsOptions
     @OptionGroup var healthOptions: HealthOptions
@@ -43,9 +47,7 @@ struct StatusCommand: AsyncParsableCommand {
         if from != nil && report == nil {
             throw ValidationError("--from needs the REPORT the file holds, e.g. `status sources --from FILE`")
         }
-        if !(timeout > 0 && timeout <= 3600) {
-            throw ValidationError("--timeout must be a number of seconds above 0 and at most 3600")
-        }
+        if !Self.timeouts.contains(timeout) { throw ValidationError.duration("--timeout", timeout, outside: Self.timeouts) }
     }
 
     func run() async throws {
@@ -55,8 +57,7 @@ struct StatusCommand: AsyncParsableCommand {
                 return
             }
             let resolved = try settings.resolve()
-            let client = try ChronycClient(settings: resolved, socket: socket,
-                                           timeout: .milliseconds(Int64((timeout * 1000).rounded())))
+            let client = try ChronycClient(settings: resolved, socket: socket, timeout: timeout)
             if let report {
                 let set = try client.fetch(report)
                 print(StatusRendering.render(report, of: set, json: json), terminator: "")

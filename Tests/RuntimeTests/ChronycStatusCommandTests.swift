@@ -107,7 +107,7 @@ import Testing
         let chronyd = try LocalChronyd.reference()
         kill(chronyd.pid, SIGSTOP)
         defer { kill(chronyd.pid, SIGCONT) }
-        let run = try Self.status(["tracking", "--socket", chronyd.socketPath, "--timeout", "0.3"])
+        let run = try Self.status(["tracking", "--socket", chronyd.socketPath, "--timeout", "300ms"])
         #expect(run.status == .exited(1))
         #expect(run.stderr == "chronyvisor: cannot reach chronyd at \(chronyd.socketPath): no answer within 0.3 s (chronyc was killed)\n")
     }

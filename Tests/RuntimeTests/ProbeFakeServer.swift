@@ -88,8 +88,3 @@ extension NTPClient {
         return NTPClient(server: address, timeout: timeout, clock: clock)
     }
 }
-
-/// Runs the built chronyvisor with `arguments` to completion.
-func runChronyvisor(_ arguments: [String], timeout: Duration = .seconds(30)) throws -> CapturedRun {
-    try CapturedRun.run(TestPaths.chronyvisor, arguments: arguments, timeout: timeout)
-}

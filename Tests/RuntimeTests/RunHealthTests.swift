@@ -37,11 +37,12 @@ import Testing
         let ready = try run.get("/readyz")
         #expect(ready.status == 200)
         #expect(try Self.health(run).stdout.hasPrefix("healthy: synchronised to 127.0.0.1 (stratum 2)"))
-        // A sub-second --timeout still reaches the supervisor (not the direct fallback).
+        // A sub-second --timeout (written as settings write durations) still reaches the
+        // supervisor, not the direct fallback.
         // (A loaded machine may miss a sub-second deadline once: the point is that it can be met.)
-        var quick = try Self.health(run, ["--timeout", "0.9"])
-        try waitUntil(timeout: 30, "a 0.9 s health check reaches the supervisor: \(quick.stdout)") {
-            quick = try Self.health(run, ["--timeout", "0.9"])
+        var quick = try Self.health(run, ["--timeout", "900ms"])
+        try waitUntil(timeout: 30, "a 900 ms health check reaches the supervisor: \(quick.stdout)") {
+            quick = try Self.health(run, ["--timeout", "900ms"])
             return quick.status == .exited(0) && !quick.stdout.contains("asked chronyd directly")
         }
 

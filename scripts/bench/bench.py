@@ -18,6 +18,7 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from benchlib import machine, report  # noqa: E402
+from benchlib.interrupt import Interrupted, raise_on_signals  # noqa: E402
 from benchlib.measure import (ProcSampler, median, peak_rss_group_kib, peak_rss_kib,  # noqa: E402
                               run_group_measured, run_measured)
 from benchlib.stand import GATEWAY, HEALTH_PORT, PORT, NotifyListener, Stand, reference_node  # noqa: E402
@@ -27,14 +28,6 @@ MODES = ("baseline", "chronyvisor")
 
 def log(message):
     print(f"bench: {message}", file=sys.stderr, flush=True)
-
-
-class Interrupted(Exception):
-    pass
-
-
-def on_signal(signum, _frame):
-    raise Interrupted(f"signal {signum}")
 
 
 def wait_until(predicate, timeout, every):
@@ -382,8 +375,7 @@ def main():
     if args.stripped:
         args.binary = args.stripped
 
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, on_signal)
+    raise_on_signals()
     described = machine.describe(args)
     bench = Bench(args)
     try:

@@ -26,6 +26,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from benchlib import report  # noqa: E402
+from benchlib.interrupt import Interrupted, raise_on_signals  # noqa: E402
 from benchlib.measure import ProcSampler  # noqa: E402
 
 SERVER = "127.0.2.1"
@@ -124,47 +125,42 @@ def cpu_seconds(pids):
 
 
 def find_capacity(loadgen, target, pids, sources, args):
-    """The highest offered rate with loss <= 0.1 %: doubling from args.start_rate until a
-    step fails, then bisection. Returns a dict with the rate, the run at that rate, the
+    """The highest offered rate with loss <= 0.1 %: from args.start_rate, doubling while a
+    step holds, or halving while it does not (down to args.min_rate), until a step holding
+    and a step failing are a factor of two apart; then bisection between them. Every step
+    counts, the first included. Returns a dict with the rate, the run at that rate, the
     serving processes' CPU at it, what limited it, and latency at half the rate."""
-    best, best_cpu, failed, limit = None, None, None, "not reached"
-
-    def measured(rate, tail=""):
-        """One load step at RATE, logged (TAIL, formatted with the run's fields, ends the line):
-        its run and the serving processes' CPU share in it."""
+    def step(rate):
         before = cpu_seconds(pids)
         result = loadgen.run(target, rate, args.step_seconds, sources=sources)
         cpu = (cpu_seconds(pids) - before) / max(result["send_seconds"], 1e-3)
         log(f"  {target} offered {rate:.0f}/s: answered {result['answered_rate']:.0f}/s, "
-            f"loss {result['loss_ratio'] * 100:.3f} %" + tail.format(**result))
+            f"loss {result['loss_ratio'] * 100:.3f} %, sent {result['sent_rate']:.0f}/s")
         return result, cpu
 
+    best, best_cpu, failed, limit = None, None, None, "not reached"
     rate = args.start_rate
-    # Below the start rate when even that loses: halve until a step holds (or the floor).
-    while rate > args.min_rate:
-        result, _ = measured(rate, " (finding a rate that holds)")
-        if good(result):
-            break
-        rate /= 2
-    while rate <= args.max_rate:
-        result, cpu = measured(rate, ", sent {sent_rate:.0f}/s")
+    while args.min_rate <= rate <= args.max_rate:
+        result, cpu = step(rate)
         if good(result):
             best, best_cpu = (rate, result), cpu
+            if failed is not None:
+                break
             rate *= 2
         else:
-            failed = rate
-            limit = "loss" if kept_up(result) else "generator"
-            break
+            failed, limit = rate, ("loss" if kept_up(result) else "generator")
+            if best is not None:
+                break
+            rate /= 2
     if best is not None and failed is not None:
         low, high = best[0], failed
         for _ in range(args.bisect):
             mid = (low + high) / 2
-            result, cpu = measured(mid)
+            result, cpu = step(mid)
             if good(result):
                 best, best_cpu, low = (mid, result), cpu, mid
             else:
-                high = mid
-                limit = "loss" if kept_up(result) else "generator"
+                high, limit = mid, ("loss" if kept_up(result) else "generator")
     outcome = {"rate": best[0] if best else 0.0, "run": best[1] if best else None, "cpu": best_cpu,
                "limit": limit, "half": None}
     if best:
@@ -425,9 +421,15 @@ def main():
                            stderr=subprocess.DEVNULL).stdout.strip()
     args.commit = (commit.stdout.decode().strip()[:60] or "?") + (" (with uncommitted changes)" if dirty else "")
     loadgen = Loadgen(args.loadgen)
-    capacity_rows = loopback_paths(args, loadgen)
-    rate_rows = ratelimit_rows(args, loadgen)
-    stand_rows, pairs, execs, notes = stand_paths(args, loadgen)
+    raise_on_signals()
+    try:
+        capacity_rows = loopback_paths(args, loadgen)
+        rate_rows = ratelimit_rows(args, loadgen)
+        stand_rows, pairs, execs, notes = stand_paths(args, loadgen)
+    except Interrupted as why:
+        # The with blocks and finally clauses have stopped each chronyd and removed the stand.
+        log(f"interrupted ({why}); stopped what it had started")
+        sys.exit(130)
     text = render(capacity_rows + stand_rows, pairs, execs, rate_rows, notes, args)
     print(text)
     if args.out:

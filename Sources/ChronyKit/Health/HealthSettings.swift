@@ -3,8 +3,8 @@ public struct HealthSettings: Sendable, Equatable {
     /// Where `run` serves /healthz, /readyz, /status and /metrics, and where `health` asks.
     public var listen: ListenAddress
     public var thresholds: HealthThresholds
-    /// Whether `degraded` (e.g. serving the local clock) counts as ready / healthy.
-    public var degradedIsReady: Bool
+    /// What counts as ready, and when systemd hears READY=1 (HEALTH_DEGRADED_OK, READY_WHEN).
+    public var readiness: Readiness
     /// Whether and where readiness also asks the node's own NTP port for the time.
     public var servedTime: ServedTimeSetting
 
@@ -14,6 +14,10 @@ public struct HealthSettings: Sendable, Equatable {
         let listen = try v.value(.healthListen, expected: "IP:port such as 127.0.0.1:9123, [::1]:9123 or 0.0.0.0:9123",
                                  ListenAddress.parse) ?? ListenAddress(host: "127.0.0.1", port: 9123)
         let defaults = HealthThresholds()
+        let readyWhen = try v.value(.readyWhen, expected: "synchronised or running") { text -> ReadyCondition? in
+            let word = text.lowercased()
+            return ReadyCondition(rawValue: word == "synchronized" ? "synchronised" : word)
+        }
         return HealthSettings(
             listen: listen,
             thresholds: HealthThresholds(
@@ -22,7 +26,8 @@ public struct HealthSettings: Sendable, Equatable {
                 maxRootDistance: try v.duration(.healthMaxRootDistance, in: .microseconds(1) ... .seconds(3600))?.inSeconds
                     ?? defaults.maxRootDistance,
                 startGrace: try v.duration(.healthStartGrace, in: .zero ... .seconds(86400))?.inSeconds ?? defaults.startGrace),
-            degradedIsReady: try v.bool(.healthDegradedOK) ?? true,
+            readiness: Readiness(degradedIsReady: try v.bool(.healthDegradedOK) ?? true,
+                                 readyWhen: readyWhen ?? .synchronised),
             servedTime: try v.value(.healthServedTime, expected: "true, false, or the IP address chronyd serves on (e.g. 10.0.0.5)",
                                     ServedTimeSetting.parse) ?? .loopback)
     }

@@ -51,28 +51,28 @@ public struct MonitorTarget: Sendable, Hashable {
 /// The validated settings of `chronyvisor probe --monitor`.
 public struct MonitorParameters: Sendable, Equatable {
     public let targets: [MonitorTarget]
-    /// Seconds from one round of probes to the next.
-    public let interval: Double
-    /// Seconds to wait for each reply.
-    public let timeout: Double
+    /// From one round of probes to the next.
+    public let interval: Duration
+    /// How long to wait for each reply.
+    public let timeout: Duration
     /// Where /metrics is served.
     public let listen: ListenAddress
     public let json: Bool
 
-    /// The monitor's default interval, seconds (a round asks every target once).
-    public static let defaultInterval = 10.0
+    /// The monitor's default interval (a round asks every target once).
+    public static let defaultInterval = Duration.seconds(10)
+    /// The intervals `--interval` takes in monitor mode.
+    public static let intervals = Duration.milliseconds(100) ... ProbeParameters.intervals.upperBound
     public static let defaultListen = ListenAddress(host: "127.0.0.1", port: 9123)
 
     /// Checks the raw flag values (nil: the default). `--count` has no meaning here.
     public init(targets: [String], port: String?, interval: String?, timeout: String?, listen: String?,
                 json: Bool) throws(ProbeUsageError) {
         guard !targets.isEmpty else { throw ProbeUsageError(flag: "TARGET", expected: "at least one target to monitor", given: "") }
-        // --port, --interval and --timeout are checked as probe checks them.
-        let shared = try ProbeParameters(host: "localhost", port: port, interval: interval ?? String(Self.defaultInterval),
-                                         count: nil, timeout: timeout, json: json)
-        guard shared.interval >= 0.1 else {
-            throw ProbeUsageError(flag: "--interval", expected: "seconds between rounds, 0.1 to 86400, in monitor mode", given: interval ?? "")
-        }
+        // --port and --timeout are checked as probe checks them; --interval has its own range.
+        let shared = try ProbeParameters(host: "localhost", port: port, interval: nil, count: nil, timeout: timeout, json: json)
+        let roundInterval = try ProbeParameters.duration(interval, flag: "--interval", what: "the time between rounds",
+                                                         in: Self.intervals) ?? Self.defaultInterval
         var parsed: [MonitorTarget] = []
         for text in targets {
             let target = try MonitorTarget.parse(text, defaultPort: shared.port)
@@ -82,7 +82,7 @@ public struct MonitorParameters: Sendable, Equatable {
             parsed.append(target)
         }
         self.targets = parsed
-        self.interval = shared.interval
+        self.interval = roundInterval
         self.timeout = shared.timeout
         self.json = json
         if let listen {

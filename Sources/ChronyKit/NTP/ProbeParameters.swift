@@ -20,17 +20,21 @@ public struct ProbeUsageError: Error, Sendable, Hashable, ReportableError {
 public struct ProbeParameters: Sendable, Hashable {
     public let host: String
     public let port: UInt16
-    /// Seconds from one request to the next (0: the next goes as soon as the last exchange ends).
-    public let interval: Double
+    /// From one request to the next (zero: the next goes as soon as the last exchange ends).
+    public let interval: Duration
     /// Requests to send; 0 for no limit (until SIGINT or SIGTERM).
     public let count: Int
-    /// Seconds to wait for each reply.
-    public let timeout: Double
+    /// How long to wait for each reply.
+    public let timeout: Duration
     public let json: Bool
 
     public static let defaultPort: UInt16 = 123
-    public static let defaultInterval = 2.0
-    public static let defaultTimeout = 1.0
+    public static let defaultInterval = Duration.seconds(2)
+    public static let defaultTimeout = Duration.seconds(1)
+    /// The intervals `--interval` takes: back to back up to once a day.
+    public static let intervals = Duration.zero ... .seconds(86_400)
+    /// The timeouts `--timeout` takes.
+    public static let timeouts = Duration.milliseconds(1) ... .seconds(600)
 
     /// Checks the raw flag values (nil: the default). Bracketed IPv6 literals (`[::1]`) are
     /// accepted and unbracketed.
@@ -50,14 +54,8 @@ public struct ProbeParameters: Sendable, Hashable {
         } else {
             self.port = Self.defaultPort
         }
-        if let interval {
-            guard let value = Double(interval[...].trimmingSpaces()), value.isFinite, value >= 0, value <= 86_400 else {
-                throw ProbeUsageError(flag: "--interval", expected: "seconds between requests, 0 to 86400", given: interval)
-            }
-            self.interval = value
-        } else {
-            self.interval = Self.defaultInterval
-        }
+        self.interval = try Self.duration(interval, flag: "--interval", what: "the time between requests",
+                                          in: Self.intervals) ?? Self.defaultInterval
         if let count {
             guard let value = Int(count[...].trimmingSpaces()), value >= 0 else {
                 throw ProbeUsageError(flag: "--count", expected: "a number of requests, 0 for no limit", given: count)
@@ -66,13 +64,17 @@ public struct ProbeParameters: Sendable, Hashable {
         } else {
             self.count = 0
         }
-        if let timeout {
-            guard let value = Double(timeout[...].trimmingSpaces()), value.isFinite, value >= 0.001, value <= 600 else {
-                throw ProbeUsageError(flag: "--timeout", expected: "seconds to wait for a reply, 0.001 to 600", given: timeout)
-            }
-            self.timeout = value
-        } else {
-            self.timeout = Self.defaultTimeout
+        self.timeout = try Self.duration(timeout, flag: "--timeout", what: "the time to wait for a reply",
+                                         in: Self.timeouts) ?? Self.defaultTimeout
+    }
+
+    /// A duration flag's value (nil: not given), as settings read durations.
+    static func duration(_ text: String?, flag: String, what: String,
+                         in range: ClosedRange<Duration>) throws(ProbeUsageError) -> Duration? {
+        guard let text else { return nil }
+        guard let value = DurationValue.parse(String(text[...].trimmingSpaces()), in: range) else {
+            throw ProbeUsageError(flag: flag, expected: "\(what): \(DurationValue.expected(in: range))", given: text)
         }
+        return value
     }
 }

@@ -1,7 +1,19 @@
-/// Durations as settings take them: a number with an optional unit, `us`, `ms`, `s` (the
-/// default), `m` or `h`: `5`, `5s`, `0.5s`, `500ms`, `50us`, `2m`. Microsecond precision.
+/// Durations as settings and command-line flags take them: a number with an optional unit,
+/// `us`, `ms`, `s` (the default), `m` or `h`: `5`, `5s`, `0.5s`, `500ms`, `50us`, `2m`.
+/// Microsecond precision. Every duration a user types, in the environment or on a command
+/// line, is read here and held as a `Duration`.
 public enum DurationValue {
     public static let expected = "a duration such as 50us, 500ms, 5s, 1.5s, 2m or 1h (plain numbers are seconds)"
+
+    /// What a duration within `range` looks like, for an error message.
+    public static func expected(in range: ClosedRange<Duration>) -> String {
+        "\(expected), from \(format(range.lowerBound)) to \(format(range.upperBound))"
+    }
+
+    /// `text` as a duration when it is one and lies within `range`.
+    public static func parse(_ text: String, in range: ClosedRange<Duration>) -> Duration? {
+        parse(text).flatMap { range.contains($0) ? $0 : nil }
+    }
 
     public static func parse(_ text: String) -> Duration? {
         let units: [(suffix: String, microseconds: Double)] =
@@ -39,6 +51,11 @@ extension Duration {
     /// The duration in whole milliseconds (truncated).
     public var wholeMilliseconds: Int64 { wholeMicroseconds / 1000 }
 
+    /// The duration in whole nanoseconds (truncated), as monotonic clock readings count.
+    public var wholeNanoseconds: Int64 {
+        components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000
+    }
+
     /// The duration in seconds, as a floating-point number.
     public var inSeconds: Double {
         Double(components.seconds) + Double(components.attoseconds) / 1e18
@@ -48,9 +65,6 @@ extension Duration {
 extension Validator {
     /// A duration within `range`, nil when unset.
     func duration(_ key: SettingKey, in range: ClosedRange<Duration>) throws(SettingError) -> Duration? {
-        let expected = "\(DurationValue.expected), from \(DurationValue.format(range.lowerBound)) to \(DurationValue.format(range.upperBound))"
-        return try value(key, expected: expected) { text in
-            DurationValue.parse(text).flatMap { range.contains($0) ? $0 : nil }
-        }
+        try value(key, expected: DurationValue.expected(in: range)) { DurationValue.parse($0, in: range) }
     }
 }

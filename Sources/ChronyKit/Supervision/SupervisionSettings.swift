@@ -6,7 +6,6 @@ public struct SupervisionSettings: Sendable, Equatable {
     /// How long a stopping chronyd gets after SIGTERM before SIGKILL.
     public var stopGrace: Duration
     public var restartPolicy: RestartPolicy
-    public var readyWhen: ReadyCondition
     /// How often chronyd is asked for its state.
     public var pollInterval: Duration
     /// How long a running chronyd may go without answering (since its start or its last
@@ -19,13 +18,12 @@ public struct SupervisionSettings: Sendable, Equatable {
     public static let defaultUnresponsiveTimeout: Duration = .seconds(60)
 
     public init(chronyUser: String? = nil, stopGrace: Duration = defaultStopGrace,
-                restartPolicy: RestartPolicy = RestartPolicy(), readyWhen: ReadyCondition = .synchronised,
+                restartPolicy: RestartPolicy = RestartPolicy(),
                 pollInterval: Duration = defaultPollInterval, unresponsiveTimeout: Duration = defaultUnresponsiveTimeout) {
         self.unresponsiveTimeout = unresponsiveTimeout
         self.chronyUser = chronyUser
         self.stopGrace = stopGrace
         self.restartPolicy = restartPolicy
-        self.readyWhen = readyWhen
         self.pollInterval = pollInterval
     }
 
@@ -40,15 +38,10 @@ public struct SupervisionSettings: Sendable, Equatable {
         let policy = RestartPolicy(
             maxRestarts: try v.int(.restartMax, in: 0...1000) ?? RestartPolicy.defaultMaxRestarts,
             window: try v.duration(.restartWindow, in: .seconds(1)...(.seconds(86_400))) ?? RestartPolicy.defaultWindow)
-        let ready = try v.value(.readyWhen, expected: "synchronised or running") { text -> ReadyCondition? in
-            let word = text.lowercased()
-            return ReadyCondition(rawValue: word == "synchronized" ? "synchronised" : word)
-        }
         return SupervisionSettings(
             chronyUser: user,
             stopGrace: try v.duration(.stopGrace, in: .zero...(.seconds(3600))) ?? defaultStopGrace,
             restartPolicy: policy,
-            readyWhen: ready ?? .synchronised,
             pollInterval: try v.duration(.pollInterval, in: .milliseconds(50)...(.seconds(3600))) ?? defaultPollInterval,
             unresponsiveTimeout: try v.duration(.unresponsiveTimeout, in: .milliseconds(100)...(.seconds(86_400)))
                 ?? defaultUnresponsiveTimeout)

@@ -68,8 +68,7 @@ public enum VerdictSource {
             return (try fromSupervisor(health, path: liveness ? "/healthz" : "/readyz", timeout: supervisorTimeout), .supervisor)
         } catch {
             let verdict = evaluate(settings: chrony, health: health, reports: chronydReports(chrony))
-            let readiness = Readiness(degradedIsReady: health.degradedIsReady)
-            return (readiness.answer(verdict, liveness: liveness), .chronyd(error.reason))
+            return (health.readiness.answer(verdict, liveness: liveness), .chronyd(error.reason))
         }
     }
 

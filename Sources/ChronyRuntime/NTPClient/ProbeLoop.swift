@@ -33,11 +33,11 @@ public struct ProbeLoop: Sendable {
         let signals = StopSignals.install()
         let server = try NTPServerAddress.resolve(host: parameters.host, port: parameters.port)[0]
         let target = ProbeTarget(host: parameters.host, address: server.numericHost, port: parameters.port)
-        let client = NTPClient(server: server, timeout: .nanoseconds(Int64(parameters.timeout * 1e9)), clock: clock)
+        let client = NTPClient(server: server, timeout: parameters.timeout, clock: clock)
         if !parameters.json {
             let limit = parameters.count == 0 ? "until stopped" : parameters.count == 1 ? "1 request" : "\(parameters.count) requests"
-            output("probe \(target.display): every \(ProbeReport.plainSeconds(parameters.interval)), "
-                + "timeout \(ProbeReport.plainSeconds(parameters.timeout)), \(limit)")
+            output("probe \(target.display): every \(ProbeReport.plainSeconds(parameters.interval.inSeconds)), "
+                + "timeout \(ProbeReport.plainSeconds(parameters.timeout.inSeconds)), \(limit)")
         }
 
         var tally = ProbeTally()
@@ -59,12 +59,12 @@ public struct ProbeLoop: Sendable {
                     break
                 }
                 if refusal.asksToSlowDown {
-                    interval = max(interval * 2, 1)
-                    if !parameters.json { output("slowing down: interval now \(ProbeReport.plainSeconds(interval))") }
+                    interval = max(interval * 2, .seconds(1))
+                    if !parameters.json { output("slowing down: interval now \(ProbeReport.plainSeconds(interval.inSeconds))") }
                 }
             }
             if parameters.count != 0 && sequence >= parameters.count { break }
-            nextSend = max(nextSend + Int64(interval * 1e9), clock.monotonicNanoseconds())
+            nextSend = max(nextSend + interval.wholeNanoseconds, clock.monotonicNanoseconds())
             let wait = nextSend - clock.monotonicNanoseconds()
             if let signals {
                 if signals.sleep(nanoseconds: wait, clock: clock) { break }

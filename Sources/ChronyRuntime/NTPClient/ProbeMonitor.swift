@@ -99,7 +99,7 @@ public struct ProbeMonitor: Sendable {
         let signals = StopSignals.install()
         var round = 0
         var next = clock.monotonicNanoseconds()
-        let timeout = Duration.nanoseconds(Int64(parameters.timeout * 1e9))
+        let timeout = parameters.timeout
         while !stop.isSet && signals?.received != true {
             round += 1
             for target in parameters.targets {
@@ -107,7 +107,7 @@ public struct ProbeMonitor: Sendable {
                 let line = probe(target, round: round, timeout: timeout, stopDescriptor: signals?.fileDescriptor)
                 output(line)
             }
-            next = max(next + Int64(parameters.interval * 1e9), clock.monotonicNanoseconds())
+            next = max(next + parameters.interval.wholeNanoseconds, clock.monotonicNanoseconds())
             // Sleep in slices, so that `stop` (the HTTP server failed) is seen within 100 ms.
             while !stop.isSet {
                 let wait = next - clock.monotonicNanoseconds()

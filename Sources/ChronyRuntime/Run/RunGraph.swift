@@ -26,8 +26,7 @@ public struct RunGraph: Sendable {
         let notifier = SystemdNotifier(environment: environment)
         let metrics = ChronyMetrics(node: MetricsNode(role: chrony.role, minSources: chrony.minSources,
                                                       thresholds: health.thresholds))
-        let policy = HealthPolicy(settings: chrony, thresholds: health.thresholds, readiness: Readiness(
-            degradedIsReady: health.degradedIsReady, readyWhen: plan.supervision.readyWhen))
+        let policy = HealthPolicy(settings: chrony, thresholds: health.thresholds, readiness: health.readiness)
         var afterPoll: [any AfterPollAction] = [
             SourceUpkeep(client: plan.chronyc, refreshesNames: SourceRefreshPolicy.applies(to: chrony), logger: logger)]
         if let burst = StartupBurstAction.forNode(chrony, client: plan.chronyc, logger: logger) {

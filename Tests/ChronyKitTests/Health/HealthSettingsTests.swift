@@ -10,7 +10,7 @@ import Testing
         let s = try Self.resolve([:])
         #expect(s.listen == ListenAddress(host: "127.0.0.1", port: 9123))
         #expect(s.thresholds == HealthThresholds())
-        #expect(s.degradedIsReady)
+        #expect(s.readiness == Readiness(degradedIsReady: true, readyWhen: .synchronised))
         #expect(s.servedTime == .loopback)
     }
 
@@ -20,6 +20,13 @@ import Testing
         #expect(s.thresholds.maxOffset == 50e-6)
         #expect(s.thresholds.maxRootDistance == 0.25)
         #expect(s.thresholds.startGrace == 120)
+    }
+
+    /// HEALTH_DEGRADED_OK and READY_WHEN make up the one readiness value the policy asks.
+    @Test func readinessFromDegradedOKAndReadyWhen() throws {
+        let s = try Self.resolve(["HEALTH_DEGRADED_OK": "false", "READY_WHEN": "Running"])
+        #expect(s.readiness == Readiness(degradedIsReady: false, readyWhen: .running))
+        #expect(try Self.resolve(["READY_WHEN": "synchronized"]).readiness.readyWhen == .synchronised)
     }
 
     @Test func listenAndServedTimeAddresses() throws {
@@ -35,6 +42,7 @@ import Testing
         ("HEALTH_LISTEN", "localhost:9123"), ("HEALTH_LISTEN", "127.0.0.1"), ("HEALTH_LISTEN", "127.0.0.1:0"),
         ("HEALTH_MAX_OFFSET", "0"), ("HEALTH_MAX_OFFSET", "-1s"), ("HEALTH_MAX_ROOT_DISTANCE", "fast"),
         ("HEALTH_START_GRACE", "2d"), ("HEALTH_DEGRADED_OK", "maybe"), ("HEALTH_SERVED_TIME", "gateway.example"),
+        ("READY_WHEN", "soon"),
     ])
     func badValuesNameTheVariable(name: String, value: String) {
         #expect(throws: SettingError.self) { try Self.resolve([name: value]) }

@@ -31,13 +31,15 @@ import Testing
         let p = try MonitorParameters(targets: ["gateway=g", "relay=r1", "relay=r2:1123"], port: nil, interval: "5",
                                       timeout: nil, listen: "0.0.0.0:9123", json: false)
         #expect(p.targets.map(\.label) == ["g", "r1", "r2:1123"])
-        #expect(p.interval == 5 && p.timeout == 1 && p.listen == ListenAddress(host: "0.0.0.0", port: 9123))
+        #expect(p.interval == .seconds(5) && p.timeout == .seconds(1) && p.listen == ListenAddress(host: "0.0.0.0", port: 9123))
         let defaults = try MonitorParameters(targets: ["g"], port: nil, interval: nil, timeout: nil, listen: nil, json: true)
         #expect(defaults.interval == MonitorParameters.defaultInterval && defaults.listen == MonitorParameters.defaultListen)
 
         #expect(throws: ProbeUsageError.self) { try MonitorParameters(targets: [], port: nil, interval: nil, timeout: nil, listen: nil, json: false) }
         #expect(throws: ProbeUsageError.self) { try MonitorParameters(targets: ["a", "b", "a"], port: nil, interval: nil, timeout: nil, listen: nil, json: false) }
         #expect(throws: ProbeUsageError.self) { try MonitorParameters(targets: ["a"], port: nil, interval: "0", timeout: nil, listen: nil, json: false) }
+        #expect(throws: ProbeUsageError.self) { try MonitorParameters(targets: ["a"], port: nil, interval: "99ms", timeout: nil, listen: nil, json: false) }
+        #expect(try MonitorParameters(targets: ["a"], port: nil, interval: "100ms", timeout: nil, listen: nil, json: false).interval == .milliseconds(100))
         #expect(throws: ProbeUsageError.self) { try MonitorParameters(targets: ["a"], port: nil, interval: nil, timeout: nil, listen: "localhost:9123", json: false) }
         #expect(throws: ProbeUsageError.self) { try MonitorParameters(targets: ["a"], port: nil, interval: nil, timeout: nil, listen: "127.0.0.1", json: false) }
         let error = #expect(throws: ProbeUsageError.self) { try MonitorParameters(targets: ["a b"], port: nil, interval: nil, timeout: nil, listen: nil, json: false) }

@@ -45,14 +45,14 @@ import Testing
         .stopGrace: DurationValue.format(supervision.stopGrace),
         .restartMax: "\(supervision.restartPolicy.maxRestarts)",
         .restartWindow: DurationValue.format(supervision.restartPolicy.window),
-        .readyWhen: supervision.readyWhen.rawValue,
+        .readyWhen: health.readiness.readyWhen.rawValue,
         .pollInterval: DurationValue.format(supervision.pollInterval),
         .unresponsiveTimeout: DurationValue.format(supervision.unresponsiveTimeout),
         .healthListen: health.listen.description,
         .healthMaxOffset: seconds(health.thresholds.maxOffset),
         .healthMaxRootDistance: seconds(health.thresholds.maxRootDistance),
         .healthStartGrace: seconds(health.thresholds.startGrace),
-        .healthDegradedOK: "\(health.degradedIsReady)",
+        .healthDegradedOK: "\(health.readiness.degradedIsReady)",
         .healthServedTime: health.servedTime == .loopback ? "true" : "?",
     ]
 
