@@ -4,7 +4,6 @@
 # would run them and every container would stay `starting`. Started by scripts/run.sh and
 # scripts/container-test.sh in the background, stopped by pid (scripts/down.sh).
 # Usage: health-ticker.sh PROJECT
-. "$(dirname "$0")/init.sh"
 project=${1:?project}
 while true; do
   for id in $(podman ps -q --filter "label=com.docker.compose.project=$project" 2>/dev/null); do
