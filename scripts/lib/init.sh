@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # The one way a script of the project starts (as Kubernetes' hack/lib/init.sh). Its first
 # line after the leading comment block (which is its --help) is
-#     . "$(dirname "$0")/lib/init.sh"       in scripts/ (scripts/lib/: "$(dirname "$0")/init.sh")
+#     . "$(dirname "$0")/lib/init.sh"       in scripts/
 #     . "$(dirname "$0")/../lib/init.sh"    in scripts/k8s/ and scripts/bench/
 # and the script then:
 #   - runs with set -euo pipefail;
