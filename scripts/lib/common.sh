@@ -1,5 +1,5 @@
-# Shared shell helpers of the stand's scripts (run.sh, down.sh, container-test.sh).
-# Source it; it defines functions only. Every message names the script that prints it.
+# Shared shell helpers of every script; scripts/lib/init.sh sources it (a script's first
+# line). It defines functions only. Every message names the script that prints it.
 
 SCRIPT_NAME=${SCRIPT_NAME:-$(basename "$0" .sh)}
 
