@@ -1,7 +1,8 @@
 # The harness of every test script: TAP lines, waits with a deadline, clean-up at exit, a
 # temporary directory, and one summary line with the exit status. Source it after
 # scripts/lib/init.sh, which has answered --help by then (this creates the temporary directory
-# and sets the EXIT trap). The script's own set -e still ends it at an unexpected error; clean-up runs then too.
+# and sets the EXIT trap). The script's own set -e still ends it at an unexpected error;
+# clean-up runs then too.
 #
 #   ok MESSAGE            a check passed:            ok N - MESSAGE
 #   not_ok MESSAGE        a check failed, go on:     not ok N - MESSAGE   (the exit status is 1)
