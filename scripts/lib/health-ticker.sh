@@ -1,14 +1,42 @@
 #!/usr/bin/env bash
-# Runs the health checks of a compose project's containers every 2 s. podman schedules
-# health checks with systemd timers; where no systemd runs (containers, CI machines) nothing
-# would run them and every container would stay `starting`. Started by scripts/run.sh and
-# scripts/container-test.sh in the background, stopped by pid (scripts/down.sh).
+# Runs the health checks of a compose project's containers on their own schedule. podman
+# schedules health checks with systemd timers; where no systemd runs (containers, CI
+# machines) nothing would run them and every container would stay `starting`.
+#
+# Each container is checked every 2 s while it is `starting` (as Docker's start_interval
+# does), then at its own interval (the image's HEALTHCHECK --interval, or the compose file's
+# healthcheck.interval). Checking every container every 2 s, as this ticker once did, cost a
+# small host much of its CPU: each `podman healthcheck run` is an engine exec of a few
+# hundred milliseconds of CPU, whatever the check runs (docs/benchmarks.md, capacity).
+# Started by scripts/run.sh and scripts/container-test.sh in the background, stopped by pid
+# (scripts/down.sh).
 # Usage: health-ticker.sh PROJECT
 project=${1:?project}
+STARTING_EVERY=2
+declare -A interval=() due=()
 while true; do
-  for id in $(podman ps -q --filter "label=com.docker.compose.project=$project" 2>/dev/null); do
+  now=$(date +%s)
+  while read -r id status; do
+    [ -n "$id" ] || continue
+    if [ -z "${interval[$id]:-}" ]; then
+      # Whole seconds, at least the start-up tick; "none" for a container without a check.
+      seconds=$(podman inspect --format '{{.Config.Healthcheck.Interval.Seconds}}' "$id" 2>/dev/null) || seconds=0
+      seconds=${seconds%%.*}
+      if ! [[ $seconds =~ ^[0-9]+$ ]] || [ "$seconds" = 0 ]; then
+        seconds=none
+      elif [ "$seconds" -lt "$STARTING_EVERY" ]; then
+        seconds=$STARTING_EVERY
+      fi
+      interval[$id]=$seconds
+    fi
+    [ "${interval[$id]}" != none ] && [ "$now" -ge "${due[$id]:-0}" ] || continue
     podman healthcheck run "$id" >/dev/null 2>&1 &
-  done
+    # Until a check has passed or failed for good, podman shows "(starting)" or no state.
+    case $status in
+      *'(healthy)'*|*'(unhealthy)'*) due[$id]=$((now + ${interval[$id]})) ;;
+      *) due[$id]=$((now + STARTING_EVERY)) ;;
+    esac
+  done < <(podman ps --filter "label=com.docker.compose.project=$project" --format '{{.ID}} {{.Status}}' 2>/dev/null)
   wait
-  sleep 2
+  sleep "$STARTING_EVERY"
 done
