@@ -1,10 +1,7 @@
 #!/usr/bin/env bash
 # Builds chronyvisor-parse-bench in release mode and prints the chronyc CSV parse throughput
 # (lines per second) of each report. Usage: scripts/bench-parse.sh [lines-per-report]
-set -euo pipefail
-# --help: the comment block above, and nothing else.
-case " $* " in *" -h "*|*" --help "*) awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"; exit 0 ;; esac
-cd "$(dirname "$0")/.."
+. "$(dirname "$0")/lib/init.sh"
 if ! command -v swift >/dev/null 2>&1 && [ -x /opt/swift/usr/bin/swift ]; then
   export PATH=/opt/swift/usr/bin:$PATH
 fi

@@ -24,12 +24,8 @@
 # BENCH_LOCK=FILE holds that lock (flock) while a stand is up (the machine-wide engine lock
 # where several people share the engines); BENCH_DOCKER_NO_PROXY=0 leaves out Docker without
 # its userland proxy. About 3 minutes plus 4-6 per engine.
-set -euo pipefail
-# --help: the comment block above, and nothing else.
-case " $* " in *" -h "*|*" --help "*) awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"; exit 0 ;; esac
-cd "$(dirname "$0")/.."
 SCRIPT_NAME=bench.sh
-. scripts/lib/common.sh
+. "$(dirname "$0")/lib/init.sh"
 . scripts/lib/chrony-private.sh
 if ! command -v swift >/dev/null 2>&1 && [ -x /opt/swift/usr/bin/swift ]; then
   export PATH=/opt/swift/usr/bin:$PATH

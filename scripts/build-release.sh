@@ -22,9 +22,7 @@
 # Usage: scripts/build-release.sh [SCRATCH_PATH] [EXTRA_PRODUCT ...]   (default .build-release)
 # Extra products (e.g. chronyvisor-parse-bench) are built with the same flags, unstripped,
 # next to the binary.
-set -euo pipefail
-case " $* " in *" -h "*|*" --help "*) awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"; exit 0 ;; esac
-cd "$(dirname "$0")/.."
+. "$(dirname "$0")/lib/init.sh"
 commit=${CHRONYVISOR_COMMIT:-}
 if [ -z "$commit" ] && command -v git >/dev/null 2>&1 && git rev-parse --git-dir >/dev/null 2>&1; then
   commit=$(git rev-parse HEAD)

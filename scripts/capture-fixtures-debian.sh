@@ -10,11 +10,7 @@
 # Unmounts what it mounted (proc) and removes the root file system, also on failure.
 # CHRONYVISOR_CAPTURE_ROOT=DIR uses (and keeps) a root file system made before instead.
 # Usage: scripts/capture-fixtures-debian.sh [RELEASE]   (root; CAPTURE_ONLY as for capture-fixtures.sh)
-set -euo pipefail
-cd "$(dirname "$0")/.."
-SCRIPT_NAME=capture-fixtures-debian
-. scripts/lib/common.sh
-help_requested "$@" && { script_help "$0"; exit 0; }
+. "$(dirname "$0")/lib/init.sh"
 . scripts/lib/image.sh   # debian_mirror
 . scripts/lib/debian-root.sh
 

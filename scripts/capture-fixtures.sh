@@ -20,23 +20,23 @@
 #
 # Usage: scripts/capture-fixtures.sh [output-directory]   (CAPTURE_ONLY=nts or falseticker:
 # that file alone). Another Debian release's chrony: scripts/capture-fixtures-debian.sh.
-set -euo pipefail
-# --help: the comment block above, and nothing else.
-case " $* " in *" -h "*|*" --help "*) awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"; exit 0 ;; esac
-cd "$(dirname "$0")/.."
 SCRIPT_NAME=capture-fixtures.sh
-. scripts/lib/common.sh
+. "$(dirname "$0")/lib/init.sh"
 . scripts/lib/chrony-private.sh
 . scripts/lib/nts.sh
+chrony_on_path
+# shellcheck disable=SC2034 # poll_until's pause: a chronyd answers within a second
+POLL_EVERY=0.1
+version=$(chronyc --version | sed -n 's/^chronyc (chrony) version \([0-9.]*\).*/\1/p')
 # chronyc >= 4.8 drops root privileges to chrony's user by default, and that user cannot
 # enter the 0700 socket directories below: it stays root (-u root) where it has the option.
-if command chronyc -u root --version >/dev/null 2>&1; then
+# (An older chronyc rejects -u, but answers --version before it reads its options: the
+# version tells.)
+if [ "$(printf '%s\n' 4.8 "$version" | sort -V | head -1)" = 4.8 ]; then
   chronyc() { command chronyc -u root "$@"; }
 fi
-version=$(chronyc --version | sed -n 's/^chronyc (chrony) version \([0-9.]*\).*/\1/p')
 out=${1:-Tests/ChronyKitTests/Fixtures/chrony-$version}
 mkdir -p "$out"
-chronyd=$(command -v chronyd || echo /usr/sbin/chronyd)
 
 work=$(mktemp -d /tmp/chronyvisor-capture.XXXXXX)
 chmod 0700 "$work"
@@ -53,20 +53,17 @@ ref_port=$base; client_port=$((base + 1)); unsync_port=$((base + 2)); dead_port=
 # start NAME PORT DIRECTIVES...: a chronyd on 127.0.0.1:PORT (BIND=ADDRESS: on another) with its socket in $work/NAME.
 start() {
   local name=$1 port=$2; shift 2
-  CHRONYD=$chronyd chronyd_start "$work/$name" "$@" "port $port" "bindaddress ${BIND:-127.0.0.1}" "allow 127.0.0.0/8" \
+  chronyd_start "$work/$name" "$@" "port $port" "bindaddress ${BIND:-127.0.0.1}" "allow 127.0.0.0/8" \
     "cmdport 0" "bindcmdaddress $work/$name/chronyd.sock"
   pids+=("$CHRONYD_PID")
-  for _ in $(seq 100); do
-    chronyc -h "$work/$name/chronyd.sock" -c tracking >/dev/null 2>&1 && return 0
-    sleep 0.05
-  done
-  echo "capture: chronyd $name did not start:" >&2; cat "$work/$name/log" >&2; exit 1
+  poll_until 30 chronyc -h "$work/$name/chronyd.sock" -c tracking \
+    || { echo "capture: chronyd $name did not start:" >&2; cat "$work/$name/log" >&2; exit 1; }
 }
 
 # pair SOCKET REPORT...: prints "### REPORT" human "rc=" and "### -c REPORT" csv "rc=" from one state.
 pair() {
   local socket=$1; shift
-  local c1 human c2 rc
+  local c1 human c2
   for _ in $(seq 200); do
     c1=$(chronyc -h "$socket" -c "$@" 2>&1; echo "rc=$?")
     human=$(chronyc -h "$socket" -n "$@" 2>&1; echo "rc=$?")
@@ -98,6 +95,14 @@ capture_all() {
   done
 }
 
+# The NTS client has keys of the good server and selected it, and the impostor's key
+# exchange has failed (no keys, a failed NTS-KE attempt counted).
+nts_settled() {
+  chronyc -h "$1" -c authdata | grep -q '^127.0.0.91,NTS,[1-9]' \
+    && chronyc -h "$1" -c authdata | grep -q '^127.0.0.92,NTS,0,0,0,[0-9]*,[1-9]' \
+    && chronyc -h "$1" -c sources | grep -q '^^,\*,127.0.0.91,'
+}
+
 capture_nts() {
   # NTS: a server whose certificate the client's CA signed (127.0.0.91), an impostor signed by
   # another CA (127.0.0.92), a plain source that never answers.
@@ -114,14 +119,18 @@ capture_nts() {
     "server 127.0.0.92 port $nts_port iburst minpoll -3 maxpoll -3 nts ntsport $ke_port" \
     "server 127.0.0.2 port $dead_port iburst minpoll -3 maxpoll -3" \
     "ntstrustedcerts $work/pki/ca/ca.pem" "ntsdumpdir $work/nts-client" "maxclockerror 0"
-  for _ in $(seq 600); do
-    chronyc -h "$work/nts-client/chronyd.sock" -c authdata | grep -q '^127.0.0.91,NTS,[1-9]' \
-      && chronyc -h "$work/nts-client/chronyd.sock" -c authdata | grep -q '^127.0.0.92,NTS,0,0,0,[0-9]*,[1-9]' \
-      && chronyc -h "$work/nts-client/chronyd.sock" -c sources | grep -q '^^,\*,127.0.0.91,' && break
-    sleep 0.1
-  done
+  poll_until 60 nts_settled "$work/nts-client/chronyd.sock" \
+    || { echo "capture: the NTS client did not settle in 60 s (127.0.0.91 selected with NTS keys, 127.0.0.92's key exchange refused):" >&2; chronyc -h "$work/nts-client/chronyd.sock" -n authdata >&2; exit 1; }
   { for report in authdata selectdata sources tracking; do pair "$work/nts-client/chronyd.sock" "$report"; done
   } > "$out/nts.txt"
+}
+
+# The voter has marked 127.0.0.4 a falseticker, selected one of the two that agree, and
+# holds 16 samples of 127.0.0.1 (all reach registers full).
+voter_settled() {
+  chronyc -h "$1" -c sources | grep -q '^^,x,127.0.0.4,1,-3,377,' \
+    && chronyc -h "$1" -c sources | grep -q '^^,\*,127.0.0.[13],1,-3,377,' \
+    && chronyc -h "$1" -c sourcestats | grep -q '^127.0.0.1,16,'
 }
 
 capture_falseticker() {
@@ -138,14 +147,8 @@ capture_falseticker() {
     "server 127.0.0.4 port $((base + 8)) iburst minpoll -3 maxpoll -3" \
     "maxclockerror 0"
   local socket=$work/voter/chronyd.sock
-  for _ in $(seq 600); do
-    chronyc -h "$socket" -c sources | grep -q '^^,x,127.0.0.4,1,-3,377,' \
-      && chronyc -h "$socket" -c sources | grep -q '^^,\*,127.0.0.[13],1,-3,377,' \
-      && chronyc -h "$socket" -c sourcestats | grep -q '^127.0.0.1,16,' && break
-    sleep 0.1
-  done
-  chronyc -h "$socket" -c sources | grep -q '^^,x,127.0.0.4,' \
-    || { echo "capture: 127.0.0.4 is no falseticker:" >&2; chronyc -h "$socket" -n sources >&2; exit 1; }
+  poll_until 60 voter_settled "$socket" \
+    || { echo "capture: 127.0.0.4 is no falseticker (or the others not selected with 16 samples) after 60 s:" >&2; chronyc -h "$socket" -n sources >&2; exit 1; }
   # Read while it polls, each pair between two polls (pair retries): `chronyc offline` would
   # freeze the polling but also clear every reach register, and with it the selection (every
   # source `?`), and chronyd -x keeps slewing its own clock (tracking's System time moves).
@@ -173,13 +176,13 @@ start client "$client_port" \
 capture_all "$work/client/chronyd.sock" > "$out/starting.txt"
 start unsync "$unsync_port" "server 127.0.0.1 port $dead_port iburst minpoll 0 maxpoll 0"
 
-# Wait until the client has selected the reference and holds a full sample set (64 samples).
-for _ in $(seq 600); do
-  chronyc -h "$work/client/chronyd.sock" -c sourcestats | grep -q "^127.0.0.1,64," && break
-  sleep 0.1
-done
-chronyc -h "$work/client/chronyd.sock" -c sources | grep -q "^^,\*,127.0.0.1,.*,377," \
-  || { echo "capture: the client did not select the reference" >&2; exit 1; }
+# Wait until the client holds a full sample set (64 samples) and has selected the reference.
+client_settled() {
+  chronyc -h "$1" -c sourcestats | grep -q "^127.0.0.1,64," \
+    && chronyc -h "$1" -c sources | grep -q "^^,\*,127.0.0.1,.*,377,"
+}
+poll_until 60 client_settled "$work/client/chronyd.sock" \
+  || { echo "capture: the client did not select the reference with 64 samples in 60 s" >&2; exit 1; }
 
 capture_all "$work/client/chronyd.sock" > "$out/client.txt"
 

@@ -3,10 +3,7 @@
 # instances in the states the health policy must judge, into
 # Tests/ChronyKitTests/Fixtures/health/STATE.{tracking,sources,sourcestats}.csv.
 # Every chronyd runs with -x on loopback (127.0.0.x); nothing leaves the machine.
-set -euo pipefail
-# --help: the comment block above, and nothing else.
-case " $* " in *" -h "*|*" --help "*) awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"; exit 0 ;; esac
-cd "$(dirname "$0")/.."
+. "$(dirname "$0")/lib/init.sh"
 out=Tests/ChronyKitTests/Fixtures/health
 mkdir -p "$out"
 work=$(mktemp -d)

@@ -5,8 +5,5 @@
 # scripts/systemd-test.sh runs (scripts/docs/check_links.py says what exactly). Run by
 # scripts/test.sh; CHRONYVISOR_SKIP_DOCS_CHECK=1 skips it there.
 # Usage: scripts/check-docs.sh [FILE.md ...]   exit 0 when all resolve, 1 otherwise.
-set -euo pipefail
-# --help: the comment block above, and nothing else.
-case " $* " in *" -h "*|*" --help "*) awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"; exit 0 ;; esac
-cd "$(dirname "$0")/.."
+. "$(dirname "$0")/lib/init.sh"
 exec python3 scripts/docs/check_links.py "$@"

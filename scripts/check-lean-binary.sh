@@ -6,10 +6,7 @@
 # links them statically), its symbols. Run by scripts/test.sh on the binary it just built.
 # Usage: scripts/check-lean-binary.sh [BINARY ...]   (default: .build/debug/chronyvisor, and
 #        .build-release/release/chronyvisor when it exists)
-set -euo pipefail
-# --help: the comment block above, and nothing else.
-case " $* " in *" -h "*|*" --help "*) awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"; exit 0 ;; esac
-cd "$(dirname "$0")/.."
+. "$(dirname "$0")/lib/init.sh"
 binaries=("$@")
 if [ ${#binaries[@]} -eq 0 ]; then
   binaries=(.build/debug/chronyvisor)

@@ -18,10 +18,7 @@
 # Usage: scripts/chrony-forky-test.sh   (root; CHRONYVISOR_FORKY_ROOT=DIR uses and keeps a
 #   root file system with chrony made before; scripts/test.sh runs it with
 #   CHRONYVISOR_CHRONY_FORKY_TEST=1, in a root file system it shares with systemd-forky-test.sh)
-set -euo pipefail
-cd "$(dirname "$0")/.."
-. scripts/lib/common.sh
-help_requested "$@" && { script_help "$0"; exit 0; }
+. "$(dirname "$0")/lib/init.sh"
 . scripts/lib/image.sh
 . scripts/lib/debian-root.sh
 . scripts/lib/chrony-private.sh

@@ -51,10 +51,7 @@
 # CHRONYVISOR_CLEANROOM_RUN (1, the default: the run phase; 0: the build phase only),
 # CHRONYVISOR_CLEANROOM_KEEP=1 (keep the root file system at the end),
 # CHRONYVISOR_CLEANROOM_ROOT=DIR (use a root file system kept before, and keep it).
-set -euo pipefail
-cd "$(dirname "$0")/.."
-. scripts/lib/common.sh
-help_requested "$@" && { script_help "$0"; exit 0; }
+. "$(dirname "$0")/lib/init.sh"
 [ $# -eq 0 ] || usage_error "no arguments expected"
 . scripts/lib/packages.sh
 . scripts/lib/image.sh

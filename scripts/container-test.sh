@@ -26,11 +26,7 @@
 # docker-compose (Debian 12's 1.29); unset, what the engine's setup prefers (v2 where both are).
 # Usage: [CHRONYVISOR_ENGINE=docker] [CHRONYVISOR_COMPOSE=v2] scripts/container-test.sh   (scripts/test.sh runs it on
 # both engines; CHRONYVISOR_SKIP_CONTAINER_TEST=1 skips both there, CHRONYVISOR_SKIP_DOCKER_TEST=1 Docker's)
-set -euo pipefail
-# --help: the comment block above, and nothing else.
-case " $* " in *" -h "*|*" --help "*) awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"; exit 0 ;; esac
-cd "$(dirname "$0")/.."
-. scripts/lib/common.sh
+. "$(dirname "$0")/lib/init.sh"
 . scripts/lib/stand-test.sh
 . scripts/lib/compose-v2.sh
 stand_test_settings chronyvisor-test

@@ -23,10 +23,7 @@
 # Usage: scripts/debian13-engines-test.sh   (root; a stage of scripts/test.sh, skipped with
 #   CHRONYVISOR_SKIP_DEBIAN13_ENGINES_TEST=1; CHRONYVISOR_DEBIAN13_ROOT=DIR
 #   uses and keeps a root file system made before by this script)
-set -euo pipefail
-cd "$(dirname "$0")/.."
-. scripts/lib/common.sh
-help_requested "$@" && { script_help "$0"; exit 0; }
+. "$(dirname "$0")/lib/init.sh"
 . scripts/lib/engines.sh
 . scripts/lib/debian-root.sh
 . scripts/lib/testing.sh

@@ -7,12 +7,8 @@
 # `podman rmi localhost/chronyvisor` (or docker rmi). The stand's NTS CA and certificates
 # (STAND_NTS=1) stay too, so hosts that trust the CA keep trusting the next stand; remove
 # them with `scripts/down.sh --remove-ca` (or STAND_NTS_REMOVE_CA=1).
-set -euo pipefail
-# --help: the comment block above, and nothing else.
-case " $* " in *" -h "*|*" --help "*) awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"; exit 0 ;; esac
-cd "$(dirname "$0")/.."
 SCRIPT_NAME=down.sh
-. scripts/lib/common.sh
+. "$(dirname "$0")/lib/init.sh"
 . scripts/lib/podman-install.sh
 . scripts/lib/engine.sh
 . scripts/lib/stand.sh

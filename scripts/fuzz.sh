@@ -20,20 +20,14 @@
 # CHRONYVISOR_FUZZ_NICE (niceness of the fuzzing processes, default 0).
 # Exit status: 0 when no target broke, 1 when one did (its crash file is named), 64 usage.
 # docs/fuzzing.md says how to run them for hours and how to turn a crash into a test.
-set -euo pipefail
-cd "$(dirname "$0")/.."
-SCRIPT_NAME=fuzz
-. scripts/lib/common.sh
+. "$(dirname "$0")/lib/init.sh"
 
 # Every target, as `chronyvisor-fuzz list` names them (FuzzScriptTests keeps the two equal).
 TARGETS="report-tracking report-sources report-sourcestats report-serverstats report-activity
 report-ntpdata report-clients report-authdata report-selectdata chronyc-batch status-from
 ntp-reply templates settings verdict-record http-request"
 
-usage() { sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; }
-
 case "${1:-}" in
-  -h|--help) usage; exit 0 ;;
   --list) printf '%s\n' $TARGETS; exit 0 ;;
 esac
 
@@ -47,7 +41,7 @@ case "${1:-}" in
 esac
 [ $# -ge 1 ] && { target=$1; shift; }
 [ $# -ge 1 ] && { seconds=$1; shift; }
-[ $# -eq 0 ] || { usage >&2; exit 64; }
+[ $# -eq 0 ] || usage_error "unexpected argument $1 (expected [--build | --no-build] [TARGET|all] [SECONDS])"
 case "$seconds" in ''|*[!0-9]*) say "SECONDS must be a whole number of seconds, got '$seconds'"; exit 64 ;; esac
 if [ "$target" != all ] && ! printf '%s\n' $TARGETS | grep -qx -- "$target"; then
   say "no fuzz target '$target'; scripts/fuzz.sh --list names them"

@@ -12,12 +12,8 @@
 #                                           each file that differs (scripts/test.sh runs it)
 # Builds the package in debug mode first (as `swift build` does; the plugin builds what it
 # needs itself). Needs the Swift toolchain and nothing else.
-set -euo pipefail
-# --help: the comment block above, and nothing else.
-case " $* " in *" -h "*|*" --help "*) awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"; exit 0 ;; esac
-cd "$(dirname "$0")/.."
 SCRIPT_NAME=gen-reference.sh
-. scripts/lib/common.sh
+. "$(dirname "$0")/lib/init.sh"
 
 check=0
 case "${1:-}" in

@@ -14,12 +14,8 @@
 #   release    dpkg-dev, lintian (scripts/release.sh)
 #   cleanroom  debootstrap (scripts/cleanroom-test.sh)
 #   --list     print the packages of the groups instead of installing them
-set -euo pipefail
-cd "$(dirname "$0")/.."
-SCRIPT_NAME=install-deps
-. scripts/lib/common.sh
+. "$(dirname "$0")/lib/init.sh"
 . scripts/lib/packages.sh
-help_requested "$@" && { script_help "$0"; exit 0; }
 
 list=0 groups=()
 for arg in "$@"; do

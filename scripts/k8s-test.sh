@@ -16,11 +16,7 @@
 # CHRONYVISOR_SKIP_K8S_NTS_PLAY=1 only its NTS replica phase)
 #   CHRONYVISOR_BIN   the chronyvisor binary for `config --check` (default .build/debug/chronyvisor,
 #                     built when missing)
-set -euo pipefail
-# --help: the comment block above, and nothing else.
-case " $* " in *" -h "*|*" --help "*) awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"; exit 0 ;; esac
-cd "$(dirname "$0")/.."
-. scripts/lib/common.sh
+. "$(dirname "$0")/lib/init.sh"
 . scripts/lib/testing.sh
 
 # Oldest and newest Kubernetes the manifests are validated against (policy/v1 PDBs, startup

@@ -13,11 +13,7 @@
 # It removes everything it started: containers, network, podman's API service and health
 # loop (by pid), netavark's firewall chains and ip_forward as they were.
 # Usage: scripts/monitoring-test.sh   (scripts/test.sh runs it; CHRONYVISOR_SKIP_MONITORING_TEST=1 skips it there)
-set -euo pipefail
-# --help: the comment block above, and nothing else.
-case " $* " in *" -h "*|*" --help "*) awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"; exit 0 ;; esac
-cd "$(dirname "$0")/.."
-. scripts/lib/common.sh
+. "$(dirname "$0")/lib/init.sh"
 . scripts/lib/stand-test.sh
 
 stand_test_settings chronyvisor-monitoring-test podman

@@ -13,10 +13,7 @@
 # Kubernetes: kubectl -n chronyvisor create secret generic chronyvisor-nts-keys \
 #               --from-file=schedule=<(scripts/nts-key-schedule.sh)
 # Give the replicas a new schedule before this one runs out (the file says when).
-set -euo pipefail
-cd "$(dirname "$0")/.."
-SCRIPT_NAME=nts-key-schedule
-. scripts/lib/common.sh
+. "$(dirname "$0")/lib/init.sh"
 
 period=604800 count=60 start=
 while [ $# -gt 0 ]; do
@@ -24,7 +21,6 @@ while [ $# -gt 0 ]; do
     --period) period=${2:-}; shift 2 ;;
     --count) count=${2:-}; shift 2 ;;
     --start) start=${2:-}; shift 2 ;;
-    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) printf '%s: unknown argument %s (see --help)\n' "$SCRIPT_NAME" "$1" >&2; exit 64 ;;
   esac
 done

@@ -21,11 +21,7 @@
 # It removes all it started: containers, network, podman's API service and health loop,
 # netavark's chains and ip_forward as they were, the host client (by pid), the CAs.
 # Usage: scripts/nts-test.sh   (scripts/test.sh runs it; CHRONYVISOR_SKIP_NTS_TEST=1 skips it there)
-set -euo pipefail
-# --help: the comment block above, and nothing else.
-case " $* " in *" -h "*|*" --help "*) awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"; exit 0 ;; esac
-cd "$(dirname "$0")/.."
-. scripts/lib/common.sh
+. "$(dirname "$0")/lib/init.sh"
 . scripts/lib/stand-test.sh
 . scripts/lib/nts.sh
 

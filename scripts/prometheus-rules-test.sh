@@ -4,11 +4,7 @@
 # Prometheus configuration (`promtool check config`, which loads the rules too), and the
 # Grafana dashboard (valid JSON, every panel on the datasource variable). Run by
 # scripts/test.sh; promtool comes from Debian's prometheus package (scripts/install-deps.sh).
-set -euo pipefail
-# --help: the comment block above, and nothing else.
-case " $* " in *" -h "*|*" --help "*) awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"; exit 0 ;; esac
-cd "$(dirname "$0")/.."
-. scripts/lib/common.sh
+. "$(dirname "$0")/lib/init.sh"
 . scripts/lib/testing.sh
 
 promtool check rules deploy/prometheus/alerts.yml || fail "promtool check rules deploy/prometheus/alerts.yml"

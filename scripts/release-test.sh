@@ -18,11 +18,7 @@
 #        CHRONYVISOR_SKIP_RELEASE_TEST=1; CHRONYVISOR_SKIP_DOCKER_TEST=1 leaves Docker out)
 # Settings: CHRONYVISOR_RELEASE_TEST_PORT (11423: the host loopback port the relay is
 # published on), CHRONYVISOR_TEST_WAIT (120: seconds the relay may take to answer).
-set -euo pipefail
-cd "$(dirname "$0")/.."
-SCRIPT_NAME=release-test
-. scripts/lib/common.sh
-help_requested "$@" && { script_help "$0"; exit 0; }
+. "$(dirname "$0")/lib/init.sh"
 [ $# -eq 0 ] || usage_error "no arguments expected"
 . scripts/lib/podman-install.sh
 . scripts/lib/engine.sh

@@ -22,11 +22,7 @@
 #
 # Usage: scripts/release.sh [--no-image]
 #   --no-image   leave the image archive out (no container engine needed)
-set -euo pipefail
-cd "$(dirname "$0")/.."
-SCRIPT_NAME=release
-. scripts/lib/common.sh
-help_requested "$@" && { script_help "$0"; exit 0; }
+. "$(dirname "$0")/lib/init.sh"
 with_image=1
 for arg in "$@"; do
   case $arg in

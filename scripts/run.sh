@@ -27,14 +27,9 @@
 #
 # Usage: scripts/run.sh [--monitoring] [--debug]   (as root on a fresh Debian-family machine, so that
 #        it can install what is missing; scripts/down.sh removes the stand)
-set -euo pipefail
-cd "$(dirname "$0")/.."
 SCRIPT_NAME=run.sh
-. scripts/lib/common.sh
-help_requested "$@" && { script_help "$0"; exit 0; }
-. scripts/lib/podman-install.sh
-. scripts/lib/engine.sh
-. scripts/lib/image.sh
+. "$(dirname "$0")/lib/init.sh"
+. scripts/lib/engines.sh
 . scripts/lib/upstream.sh
 . scripts/lib/stand.sh
 . scripts/lib/nts.sh

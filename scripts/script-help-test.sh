@@ -4,10 +4,7 @@
 # podman, docker, debootstrap, chronyd, systemctl, mount, useradd ...) replaced by stubs that
 # record the call and fail, and the work tree's state is compared before and after. Seconds.
 # Usage: scripts/script-help-test.sh   (scripts/test.sh runs it; CHRONYVISOR_SKIP_SCRIPT_HELP_TEST=1 skips it there)
-set -euo pipefail
-cd "$(dirname "$0")/.."
-. scripts/lib/common.sh
-help_requested "$@" && { script_help "$0"; exit 0; }
+. "$(dirname "$0")/lib/init.sh"
 . scripts/lib/testing.sh
 
 stubs=$TEST_TMP

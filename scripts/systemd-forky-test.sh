@@ -19,10 +19,7 @@
 # Removes its container, its image and the root file system.
 # Usage: scripts/systemd-forky-test.sh   (root; CHRONYVISOR_FORKY_ROOT=DIR: a forky root file
 #   system with chrony made before, used as the image's source and kept)
-set -euo pipefail
-cd "$(dirname "$0")/.."
-. scripts/lib/common.sh
-help_requested "$@" && { script_help "$0"; exit 0; }
+. "$(dirname "$0")/lib/init.sh"
 . scripts/lib/engines.sh
 . scripts/lib/debian-root.sh
 . scripts/lib/testing.sh

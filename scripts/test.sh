@@ -26,11 +26,8 @@
 # CHRONYVISOR_CLEANROOM_TEST=1 (the fresh-machine clean room), CHRONYVISOR_CHRONY_FORKY_TEST=1
 # (chrony 4.9 and systemd 262). In k8s-test.sh, CHRONYVISOR_SKIP_K8S_NTS_PLAY=1 skips its NTS
 # replica phase.
-set -euo pipefail
-cd "$(dirname "$0")/.."
 SCRIPT_NAME=test.sh
-. scripts/lib/common.sh
-help_requested "$@" && { script_help "$0"; exit 0; }
+. "$(dirname "$0")/lib/init.sh"
 . scripts/lib/packages.sh
 . scripts/lib/chrony-private.sh
 . scripts/lib/testing.sh

@@ -22,10 +22,7 @@
 # loop or the dockerd it started, firewall chains, ip_forward) and checks the host is as before.
 # Usage: [CHRONYVISOR_ENGINE=docker] scripts/time-fault-test.sh   (scripts/test.sh runs it on
 # both engines; CHRONYVISOR_SKIP_TIME_FAULT_TEST=1 skips it there)
-set -euo pipefail
-cd "$(dirname "$0")/.."
-. scripts/lib/common.sh
-help_requested "$@" && { script_help "$0"; exit 0; }
+. "$(dirname "$0")/lib/init.sh"
 . scripts/lib/stand-test.sh
 
 stand_test_settings chronyvisor-time-fault-test

@@ -15,16 +15,8 @@
 # --userland-proxy=false: possible only when no Docker engine answers already (a user's
 # daemon is never restarted). The host is left as found: containers, network, the dockerd
 # this script started (by pid), firewall chains, docker0, ip_forward.
-set -euo pipefail
-# --help: the comment block above, and nothing else.
-case " $* " in *" -h "*|*" --help "*) awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"; exit 0 ;; esac
-cd "$(dirname "$0")/../.."
-SCRIPT_NAME=capacity-stand
-. scripts/lib/common.sh
-. scripts/lib/podman-install.sh
-. scripts/lib/engine.sh
-. scripts/lib/docker-engine.sh
-. scripts/lib/image.sh
+. "$(dirname "$0")/../lib/init.sh"
+. scripts/lib/engines.sh
 . scripts/lib/stand.sh
 
 action=${1:?usage: capacity-stand.sh up|down ENGINE [VARIANT]}

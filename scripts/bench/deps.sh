@@ -8,10 +8,7 @@
 #
 # Usage: scripts/bench/deps.sh [RUNS]     (RUNS: timed runs per program, default 30)
 # Prints a markdown table on stdout; progress on stderr.
-set -euo pipefail
-# --help: the comment block above, and nothing else.
-case " $* " in *" -h "*|*" --help "*) awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"; exit 0 ;; esac
-cd "$(dirname "$0")/../.."
+. "$(dirname "$0")/../lib/init.sh"
 root=$PWD
 runs=${1:-30}
 if ! command -v swift >/dev/null 2>&1 && [ -x /opt/swift/usr/bin/swift ]; then

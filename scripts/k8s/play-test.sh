@@ -27,12 +27,8 @@
 #     authdata), no NTS-KE at the second pod (chronyc serverstats). The client is offline while
 #     the address changes hands (see the phase's comment).
 # Usage: scripts/k8s/play-test.sh RENDERED_BASE.yaml [RENDERED_NTS.yaml]   (run by scripts/k8s-test.sh)
-set -euo pipefail
-# --help: the comment block above, and nothing else.
-case " $* " in *" -h "*|*" --help "*) awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"; exit 0 ;; esac
-cd "$(dirname "$0")/../.."
 SCRIPT_NAME=k8s-play-test
-. scripts/lib/common.sh
+. "$(dirname "$0")/../lib/init.sh"
 . scripts/lib/podman-install.sh
 . scripts/lib/engine.sh
 . scripts/lib/image.sh

@@ -22,7 +22,6 @@
 CLEANROOM_LOCK=/tmp/chronyvisor-stand.lock
 CLEANROOM_REF_PORT=${CHRONYVISOR_CLEANROOM_REF_PORT:-11123}
 cleanroom_ref_pid=
-cleanroom_ref_dir=
 cleanroom_mntns_file=
 cleanroom_lock_fd=
 cleanroom_upstream=
@@ -69,15 +68,8 @@ cleanroom_run_cleanup() {
     fi
     rm -f "$cleanroom_mntns_file"
   fi
-  if [ -n "$cleanroom_ref_pid" ]; then
-    kill "$cleanroom_ref_pid" 2>/dev/null || true
-    for _ in $(seq 50); do kill -0 "$cleanroom_ref_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$cleanroom_ref_pid" 2>/dev/null || true
-    wait "$cleanroom_ref_pid" 2>/dev/null || true
-    cleanroom_ref_pid=
-  fi
-  [ -n "$cleanroom_ref_dir" ] && rm -rf "$cleanroom_ref_dir"
-  cleanroom_ref_dir=
+  stop_pid "$cleanroom_ref_pid"
+  cleanroom_ref_pid=
   if [ -n "$cleanroom_lock_fd" ]; then exec {cleanroom_lock_fd}>&-; cleanroom_lock_fd=; fi
 }
 
@@ -88,35 +80,24 @@ cleanroom_run_cleanup() {
 cleanroom_reference_start() {
   # The host's chronyd, or the tests' private copy of Debian's (not installed: the host's
   # time client stays).
-  if ! have chronyd; then
-    . scripts/lib/chrony-private.sh
-    chrony_private_ensure
-    PATH=$(chrony_private_path):$PATH
-  fi
-  local addr user=_chrony
-  id _chrony > /dev/null 2>&1 || user=root   # no user to drop to: -x keeps it off the clock
+  . scripts/lib/chrony-private.sh
+  chrony_on_path
+  local addr
   addr=$(ip -4 route get 203.0.113.1 2>/dev/null | awk '{ for (i = 1; i < NF; i++) if ($i == "src") { print $(i + 1); exit } }')
   [ -n "$addr" ] || die "the host has no IPv4 address with a route: the stand's relays could not reach the reference"
-  ! ss -Hlun "sport = :$CLEANROOM_REF_PORT" | grep -q . \
+  ! cleanroom_reference_listens \
     || die "UDP port $CLEANROOM_REF_PORT is in use: set CHRONYVISOR_CLEANROOM_REF_PORT"
-  cleanroom_ref_dir=$(mktemp -d /tmp/chronyvisor-cleanroom-ref.XXXXXX)
-  cat > "$cleanroom_ref_dir/chrony.conf" <<CONF
-# The clean room's reference server: serves this host's clock, never sets it (chronyd -x).
-port $CLEANROOM_REF_PORT
-cmdport 0
-local stratum 1
-allow all
-pidfile $cleanroom_ref_dir/chronyd.pid
-CONF
-  chronyd -x -d -u "$user" -f "$cleanroom_ref_dir/chrony.conf" > "$cleanroom_ref_dir/chronyd.log" 2>&1 &
-  cleanroom_ref_pid=$!
-  local deadline=$(( $(date +%s) + 30 ))
-  until ss -Hlun "sport = :$CLEANROOM_REF_PORT" | grep -q .; do
-    kill -0 "$cleanroom_ref_pid" 2>/dev/null || { cat "$cleanroom_ref_dir/chronyd.log" >&2; die "the reference chronyd ended"; }
-    [ "$(date +%s)" -lt "$deadline" ] || die "the reference chronyd does not listen on UDP $CLEANROOM_REF_PORT after 30 s"
-    sleep 0.2
-  done
+  # The clean room's reference server: serves this host's clock, never sets it (-x).
+  chronyd_start "$TEST_TMP/reference" "port $CLEANROOM_REF_PORT" "cmdport 0" "local stratum 1" "allow all"
+  cleanroom_ref_pid=$CHRONYD_PID
+  wait_until 30 "the reference chronyd listening on UDP $CLEANROOM_REF_PORT" cleanroom_reference_up
   cleanroom_upstream=$addr:$CLEANROOM_REF_PORT
+}
+cleanroom_reference_listens() { ss -Hlun "sport = :$CLEANROOM_REF_PORT" | grep -q .; }
+# Listening; a reference that ended fails the test with its log (no use waiting then).
+cleanroom_reference_up() {
+  kill -0 "$cleanroom_ref_pid" 2>/dev/null || fail "the reference chronyd ended: $(tr '\n' ' ' < "$TEST_TMP/reference/log")"
+  cleanroom_reference_listens
 }
 
 # What runs inside: $1 root file system, $2 toolchain, $3 package store, $4 commit, $5 the

@@ -1,5 +1,5 @@
-# Shared shell helpers of the stand's scripts (run.sh, down.sh, container-test.sh).
-# Source it; it defines functions only. Every message names the script that prints it.
+# Shared shell helpers of every script; scripts/lib/init.sh sources it (a script's first
+# line). It defines functions only. Every message names the script that prints it.
 
 SCRIPT_NAME=${SCRIPT_NAME:-$(basename "$0" .sh)}
 
@@ -19,6 +19,19 @@ state_dir() {
   local base
   if is_root; then base=/run/chronyvisor; else base=${XDG_RUNTIME_DIR:-/tmp/chronyvisor-$(id -u)}/chronyvisor; fi
   printf '%s/%s\n' "$base" "$1"
+}
+
+# The one waiter: runs CMD (output discarded) every POLL_EVERY seconds (0.5) until it
+# succeeds; returns 1 when LIMIT seconds have passed. WAITED holds the seconds it took. A
+# test fails with wait_until (scripts/lib/testing.sh); a tool says what it waited for.
+# shellcheck disable=SC2034 # WAITED is read by the callers
+poll_until() {
+  local limit=$1 t; shift; t=$(now)
+  until "$@" >/dev/null 2>&1; do
+    if awk -v a="$(since "$t")" -v l="$limit" 'BEGIN { exit !(a > l) }'; then WAITED=$(since "$t"); return 1; fi
+    sleep "${POLL_EVERY:-0.5}"
+  done
+  WAITED=$(since "$t")
 }
 
 # Stops a background process this script started (by pid) and reaps it; quiet when it is gone.

@@ -1,7 +1,8 @@
 # The harness of every test script: TAP lines, waits with a deadline, clean-up at exit, a
-# temporary directory, and one summary line with the exit status. Source it after common.sh
-# and after the script's --help check (it creates the temporary directory and sets the EXIT
-# trap). The script's own set -e still ends it at an unexpected error; clean-up runs then too.
+# temporary directory, and one summary line with the exit status. Source it after
+# scripts/lib/init.sh, which has answered --help by then (this creates the temporary directory
+# and sets the EXIT trap). The script's own set -e still ends it at an unexpected error;
+# clean-up runs then too.
 #
 #   ok MESSAGE            a check passed:            ok N - MESSAGE
 #   not_ok MESSAGE        a check failed, go on:     not ok N - MESSAGE   (the exit status is 1)
@@ -13,6 +14,7 @@
 #   wait_until LIMIT WHAT CMD...   runs CMD (output discarded) until it succeeds; fails the
 #                         test with WHAT after LIMIT seconds; WAITED holds the seconds it took
 #   poll_until LIMIT CMD...        the same, returning 1 after LIMIT seconds instead
+#                         (from scripts/lib/common.sh, for the tools that are not tests)
 #   on_exit CMD...        clean-up to run at exit, last added first; a clean-up that fails
 #                         makes the exit status 1
 #   on_fail CMD...        what `fail` prints before it stops (container logs ...)
@@ -66,14 +68,7 @@ timed() {
   timing "$label $(since "$t") s"
 }
 
-poll_until() {
-  local limit=$1 t; shift; t=$(now)
-  until "$@" >/dev/null 2>&1; do
-    if awk -v a="$(since "$t")" -v l="$limit" 'BEGIN { exit !(a > l) }'; then WAITED=$(since "$t"); return 1; fi
-    sleep "$POLL_EVERY"
-  done
-  WAITED=$(since "$t")
-}
+# poll_until is common.sh's (tools wait with it too); wait_until is the test's form of it.
 wait_until() {
   local limit=$1 what=$2; shift 2
   poll_until "$limit" "$@" || fail "$what: not after $limit s"
