@@ -109,29 +109,38 @@ same_as_chronyc() {   # REPORT: two chronyc reads around ours, equal to each oth
   b=$(podman exec chrony-main chronyc -n "$1")
   last_reads="chronyc: $(tr '\n' '|' <<< "$a") ours: $(tr '\n' '|' <<< "$ours") chronyc again: $(tr '\n' '|' <<< "$b")"
   [ "$a" = "$b" ] && [ "$ours" = "$a" ] && return 0
-  [ "$1" = authdata ] && same_but_moving_age "$a" "$ours" "$b"
+  same_but_moving_age "$1" "$a" "$ours" "$b"
 }
-# authdata's Last column (time since the source's last key establishment, %I) moves every
-# second, and three execs on a loaded machine rarely fall into one: every line has the same
-# length and the same other fields in all three reads, and ours has a Last between the two
-# chronyc reads around it.
-same_but_moving_age() {   # A OURS B
+# Both reports' sixth column, Last, moves while they are read, and three execs on a loaded
+# machine rarely fall into one second: authdata's (time since the source's last key
+# establishment, %I) every second, selectdata's (time since the last sample) at every poll,
+# when it falls back to 0 (the relays are polled every 1-4 s). Accepted when every line has
+# the same length and the same other fields in all three reads; for authdata, ours has a
+# Last between the two chronyc reads around it.
+same_but_moving_age() {   # REPORT A OURS B
   python3 - "$@" <<'PY'
 import sys
 def seconds(v):   # "-": never (a source that has had no key establishment)
     units = {"m": 60, "h": 3600, "d": 86400, "y": 31536000}
     return -1 if v == "-" else int(v[:-1]) * units[v[-1]] if v[-1] in units else int(v)
-a, ours, b = (t.splitlines() for t in sys.argv[1:])
+report = sys.argv[1]
+a, ours, b = (t.splitlines() for t in sys.argv[2:])
 ok = len(a) == len(ours) == len(b)
 for la, lo, lb in zip(a, ours, b):
     fa, fo, fb = la.split(), lo.split(), lb.split()
+    if la == lo == lb:
+        continue
     if not (len(la) == len(lo) == len(lb) and len(fa) == len(fo) == len(fb)):
         ok = False
     elif len(fa) == 10 and fa[1] != "Mode":
         others = lambda f: f[:5] + f[6:]
-        ok = ok and others(fa) == others(fo) == others(fb) and (
-            fa[5] == fo[5] == fb[5] if "-" in (fa[5], fo[5], fb[5])
-            else seconds(fa[5]) <= seconds(fo[5]) <= seconds(fb[5]))
+        if "-" in (fa[5], fo[5], fb[5]):
+            moved = fa[5] == fo[5] == fb[5]
+        elif report == "selectdata":   # back to 0 at each sample: any order
+            moved = all(seconds(f[5]) >= 0 for f in (fa, fo, fb))
+        else:
+            moved = seconds(fa[5]) <= seconds(fo[5]) <= seconds(fb[5])
+        ok = ok and others(fa) == others(fo) == others(fb) and moved
     else:
         ok = ok and la == lo == lb
 sys.exit(0 if ok else 1)
