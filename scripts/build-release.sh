@@ -74,6 +74,7 @@ if [ -f "$order" ]; then
   mkdir -p "$scratch/order"
   linked_order=$(cd "$scratch/order" && pwd)/$(sha256sum < "$order" | cut -c1-16).order
   cp "$order" "$linked_order"
+  find "$scratch/order" -name '*.order' ! -name "${linked_order##*/}" -delete
   flags+=(-Xlinker --section-ordering-file="$linked_order")
 else
   echo "build-release.sh: warning: $order is missing: the steady state's functions are not grouped (scripts/gen-order-file.sh makes it)" >&2
