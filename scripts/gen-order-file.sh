@@ -19,7 +19,7 @@ SCRIPT_NAME=gen-order-file.sh
 . scripts/lib/chrony-private.sh
 [ $# -le 1 ] || { echo "usage: scripts/gen-order-file.sh [SCRATCH_PATH]" >&2; exit 64; }
 is_root || die "run as root (chronyd binds 127.0.4.x and drops to its own user)"
-have valgrind && have callgrind_control || die "valgrind is needed (Debian: apt-get install valgrind)"
+{ have valgrind && have callgrind_control; } || die "valgrind is needed (Debian: apt-get install valgrind)"
 scratch=${1:-.build-release}
 tmp=$(mktemp -d /tmp/chronyvisor-order.XXXXXX)
 trap 'chrony_user_cleanup "$tmp"; rm -rf "$tmp"' EXIT
