@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Regenerates scripts/build-release.order, the order in which scripts/build-release.sh lays
-# out the binary's functions: first comes what the supervisor runs in its steady state.
+# out the binary's functions: what the supervisor runs in its steady state, next to each other.
 # Builds the release binary (scripts/build-release.sh), then runs one supervisor alone under
 # valgrind's callgrind, as a relay and as a gateway of a local reference chronyd (both with
 # -x, on 127.0.4.x), scrapes /metrics once a second and lists the functions that ran after
