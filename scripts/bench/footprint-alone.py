@@ -15,35 +15,13 @@ Every process it starts is stopped by pid at the end."""
 
 import argparse
 import os
-import pwd
 import shutil
-import signal
-import subprocess
 import sys
-import tempfile
 import time
-import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benchlib.alone import AloneSupervisor, scrape  # noqa: E402
 from benchlib.measure import ProcSampler, median  # noqa: E402
-
-REFERENCE, NODE, PORT, HTTP = "127.0.4.1", "127.0.4.2", 11423, 19223
-
-
-def owned_directory(path, user):
-    os.makedirs(path, exist_ok=True)
-    os.chmod(path, 0o750)
-    os.chown(path, user.pw_uid, user.pw_gid)
-    return path
-
-
-def scrape(path):
-    try:
-        with urllib.request.urlopen(f"http://{NODE}:{HTTP}{path}", timeout=2) as answer:
-            answer.read()
-            return answer.status
-    except OSError:
-        return None
 
 
 def largest_mappings(pid, count=8):
@@ -68,41 +46,12 @@ def main():
     parser.add_argument("--settle", type=float, default=30)
     parser.add_argument("--seconds", type=float, default=60)
     args = parser.parse_args()
-    user = pwd.getpwnam("_chrony")
-    root = tempfile.mkdtemp(prefix="chronyvisor-footprint.")
-    os.chmod(root, 0o755)
-    processes = []
-    try:
-        ref = owned_directory(f"{root}/reference", user)
-        with open(f"{ref}/chrony.conf", "w") as f:
-            f.write(f"local stratum 1\nallow all\nbindaddress {REFERENCE}\nport {PORT}\ncmdport 0\n"
-                    f"bindcmdaddress {ref}/chronyd.sock\npidfile {ref}/chronyd.pid\n")
-        processes.append(subprocess.Popen([args.chronyd, "-d", "-x", "-u", user.pw_name, "-f", f"{ref}/chrony.conf"],
-                                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-        node = f"{root}/node"
-        os.makedirs(f"{node}/conf.d")
-        with open(f"{node}/conf.d/bind.conf", "w") as f:
-            f.write(f"bindaddress {NODE}\n")
-        env = {"PATH": os.environ.get("PATH", "/usr/sbin:/usr/bin:/sbin:/bin"), "NTP_ROLE": "relay",
-               "NTP_SERVERS": f"{REFERENCE}:{PORT}", "NTP_PORT": str(PORT), "CHRONYD_PATH": args.chronyd,
-               "CHRONY_CONF": f"{node}/chrony.conf", "CHRONY_RUN_DIR": owned_directory(f"{node}/run", user),
-               "CHRONY_STATE_DIR": owned_directory(f"{node}/state", user), "CHRONY_CONF_DIR": f"{node}/conf.d",
-               "HEALTH_LISTEN": f"{NODE}:{HTTP}", "HEALTH_SERVED_TIME": NODE}
-        log = open(f"{node}/chronyvisor.log", "wb")
-        visor = subprocess.Popen([args.binary, "run"], env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                                 start_new_session=True)
-        processes.append(visor)
-        t0 = time.monotonic()
-        while scrape("/readyz") != 200:
-            if time.monotonic() - t0 > 120 or visor.poll() is not None:
-                sys.exit(f"footprint-alone: the supervisor was not ready within 120 s (log {node}/chronyvisor.log)")
-            time.sleep(0.5)
-        ready = time.monotonic() - t0
+    with AloneSupervisor([args.binary], args.chronyd) as alone:
         until = time.monotonic() + args.settle
         while time.monotonic() < until:
             scrape("/metrics")
             time.sleep(1)
-        sampler = ProcSampler(visor.pid)
+        sampler = ProcSampler(alone.pid)
         samples = {k: [] for k in ("VmRSS", "RssAnon", "RssFile", "Pss", "Pss_File")}
         t1, tick = time.monotonic(), 0
         while time.monotonic() - t1 < args.seconds:
@@ -113,7 +62,7 @@ def main():
             for k in ("Pss", "Pss_File"):
                 samples[k].append(sampler.rollup_kib(k))
             time.sleep(max(0.0, t1 + tick - time.monotonic()))
-        print(f"One supervisor alone ({os.path.basename(args.binary)}, relay), ready after {ready:.1f} s; "
+        print(f"One supervisor alone ({os.path.basename(args.binary)}, relay), ready after {alone.ready:.1f} s; "
               f"{args.settle:.0f} s settle, then {len(samples['Pss'])} samples a second apart, "
               f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, load average {os.getloadavg()[0]:.2f}:")
         print()
@@ -125,18 +74,8 @@ def main():
             print(f"| {name} | {median(samples[k]) / 1024:.1f} MiB | {max(samples[k]) / 1024:.1f} MiB |")
         print()
         print("Largest mappings at the end (Rss / Pss KiB):")
-        for path, perms, rss, pss in largest_mappings(visor.pid):
+        for path, perms, rss, pss in largest_mappings(alone.pid):
             print(f"  {rss:6d} / {pss:6d}  {perms}  {path}")
-    finally:
-        for process in reversed(processes):
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-                try:
-                    process.wait(10)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
-        shutil.rmtree(root, ignore_errors=True)
 
 
 if __name__ == "__main__":
