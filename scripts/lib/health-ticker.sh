@@ -14,27 +14,29 @@
 project=${1:?project}
 STARTING_EVERY=2
 declare -A interval=() due=()
+# A container's own interval, whole seconds (at least the start-up tick).
+interval_of() {
+  local seconds
+  seconds=$(podman inspect --format '{{.Config.Healthcheck.Interval.Seconds}}' "$1" 2>/dev/null) || seconds=0
+  seconds=${seconds%%.*}
+  if ! [[ $seconds =~ ^[0-9]+$ ]] || [ "$seconds" -lt "$STARTING_EVERY" ]; then seconds=$STARTING_EVERY; fi
+  echo "$seconds"
+}
 while true; do
   now=$(date +%s)
   while read -r id status; do
-    [ -n "$id" ] || continue
-    if [ -z "${interval[$id]:-}" ]; then
-      # Whole seconds, at least the start-up tick; "none" for a container without a check.
-      seconds=$(podman inspect --format '{{.Config.Healthcheck.Interval.Seconds}}' "$id" 2>/dev/null) || seconds=0
-      seconds=${seconds%%.*}
-      if ! [[ $seconds =~ ^[0-9]+$ ]] || [ "$seconds" = 0 ]; then
-        seconds=none
-      elif [ "$seconds" -lt "$STARTING_EVERY" ]; then
-        seconds=$STARTING_EVERY
-      fi
-      interval[$id]=$seconds
-    fi
-    [ "${interval[$id]}" != none ] && [ "$now" -ge "${due[$id]:-0}" ] || continue
+    # podman shows a health state, "(starting)", "(healthy)" or "(unhealthy)", from the
+    # moment a container with a check starts; one without a check has none.
+    case $status in *'('*')'*) ;; *) continue ;; esac
+    [ "$now" -ge "${due[$id]:-0}" ] || continue
     podman healthcheck run "$id" >/dev/null 2>&1 &
-    # Until a check has passed or failed for good, podman shows "(starting)" or no state.
     case $status in
-      *'(healthy)'*|*'(unhealthy)'*) due[$id]=$((now + ${interval[$id]})) ;;
-      *) due[$id]=$((now + STARTING_EVERY)) ;;
+      *'(starting)'*) due[$id]=$((now + STARTING_EVERY)) ;;
+      *)
+        # Asked once, after the check has started: while containers come up, nothing but
+        # their checks should stand between two ticks.
+        [ -n "${interval[$id]:-}" ] || interval[$id]=$(interval_of "$id")
+        due[$id]=$((now + ${interval[$id]})) ;;
     esac
   done < <(podman ps --filter "label=com.docker.compose.project=$project" --format '{{.ID}} {{.Status}}' 2>/dev/null)
   wait
