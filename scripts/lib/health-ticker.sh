@@ -14,21 +14,29 @@
 project=${1:?project}
 STARTING_EVERY=2
 declare -A interval=() due=()
-# A container's own interval, whole seconds (at least the start-up tick).
+# A container's own interval, whole seconds (at least the start-up tick); "none" when it
+# has no check.
 interval_of() {
   local seconds
   seconds=$(podman inspect --format '{{.Config.Healthcheck.Interval.Seconds}}' "$1" 2>/dev/null) || seconds=0
   seconds=${seconds%%.*}
-  if ! [[ $seconds =~ ^[0-9]+$ ]] || [ "$seconds" -lt "$STARTING_EVERY" ]; then seconds=$STARTING_EVERY; fi
+  if ! [[ $seconds =~ ^[0-9]+$ ]] || [ "$seconds" = 0 ]; then
+    seconds=none
+  elif [ "$seconds" -lt "$STARTING_EVERY" ]; then
+    seconds=$STARTING_EVERY
+  fi
   echo "$seconds"
 }
 while true; do
   now=$(date +%s)
   while read -r id status; do
     # podman shows a health state, "(starting)", "(healthy)" or "(unhealthy)", from the
-    # moment a container with a check starts; one without a check has none.
-    case $status in *'('*')'*) ;; *) continue ;; esac
-    [ "$now" -ge "${due[$id]:-0}" ] || continue
+    # moment a container with a check starts. Without one, ask once whether it has a check.
+    case $status in
+      *'('*')'*) ;;
+      *) [ -n "${interval[$id]:-}" ] || interval[$id]=$(interval_of "$id") ;;
+    esac
+    [ "${interval[$id]:-}" != none ] && [ "$now" -ge "${due[$id]:-0}" ] || continue
     podman healthcheck run "$id" >/dev/null 2>&1 &
     case $status in
       *'(starting)'*) due[$id]=$((now + STARTING_EVERY)) ;;
