@@ -9,17 +9,14 @@
 # Rebuild afterwards for the new order to take effect. About five minutes and a build.
 #
 # Usage: scripts/gen-order-file.sh [SCRATCH_PATH]   (default .build-release)
-# Needs root (chronyd drops to _chrony), valgrind, and chronyd (the private unpacked copy
-# when chrony is not installed, as the tests use).
-set -euo pipefail
-case " $* " in *" -h "*|*" --help "*) awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"; exit 0 ;; esac
-cd "$(dirname "$0")/.."
-SCRIPT_NAME=gen-order-file.sh
-. scripts/lib/common.sh
+# Needs root (chronyd drops to _chrony); installs valgrind (scripts/install-deps.sh profile)
+# and takes chronyd from PATH or the private unpacked copy the tests use.
+. "$(dirname "$0")/lib/init.sh"
 . scripts/lib/chrony-private.sh
-[ $# -le 1 ] || { echo "usage: scripts/gen-order-file.sh [SCRATCH_PATH]" >&2; exit 64; }
+[ $# -le 1 ] || usage_error "expected at most one argument, SCRATCH_PATH"
 is_root || die "run as root (chronyd binds 127.0.4.x and drops to its own user)"
-{ have valgrind && have callgrind_control; } || die "valgrind is needed (Debian: apt-get install valgrind)"
+scripts/install-deps.sh profile
+{ have valgrind && have callgrind_control; } || die "valgrind is needed (scripts/install-deps.sh profile)"
 scratch=${1:-.build-release}
 tmp=$(mktemp -d /tmp/chronyvisor-order.XXXXXX)
 trap 'chrony_user_cleanup "$tmp"; rm -rf "$tmp"' EXIT

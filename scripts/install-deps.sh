@@ -13,6 +13,7 @@
 #   docker     Debian's Docker engine (the container test's second run)
 #   release    dpkg-dev, lintian (scripts/release.sh)
 #   cleanroom  debootstrap (scripts/cleanroom-test.sh)
+#   profile    valgrind (scripts/gen-order-file.sh)
 #   --list     print the packages of the groups instead of installing them
 . "$(dirname "$0")/lib/init.sh"
 . scripts/lib/packages.sh
@@ -22,8 +23,8 @@ for arg in "$@"; do
   case $arg in
     --list) list=1 ;;
     -*) usage_error "unknown option $arg (expected --list, --help or a group)" ;;
-    build|test|stand|docker|release|cleanroom) groups+=("$arg") ;;
-    *) usage_error "unknown group '$arg' (expected build, test, stand, docker, release or cleanroom)" ;;
+    build|test|stand|docker|release|cleanroom|profile) groups+=("$arg") ;;
+    *) usage_error "unknown group '$arg' (expected build, test, stand, docker, release, cleanroom or profile)" ;;
   esac
 done
 [ ${#groups[@]} -gt 0 ] || groups=(build test)

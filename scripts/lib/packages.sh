@@ -34,8 +34,10 @@ PACKAGES_DOCKER=(docker.io docker-compose iptables)
 PACKAGES_RELEASE=(dpkg-dev lintian gzip)
 # cleanroom: the clean-room test (scripts/cleanroom-test.sh) makes a Debian root file system.
 PACKAGES_CLEANROOM=(debootstrap)
+# profile: scripts/gen-order-file.sh runs the supervisor under valgrind's callgrind.
+PACKAGES_PROFILE=(valgrind)
 
-# The packages of the named groups (build test stand docker release cleanroom), one a line.
+# The packages of the named groups (build test stand docker release cleanroom profile), one a line.
 packages_of() {
   local group
   for group in "$@"; do
@@ -46,7 +48,8 @@ packages_of() {
       docker) printf '%s\n' "${PACKAGES_DOCKER[@]}" ;;
       release) printf '%s\n' "${PACKAGES_RELEASE[@]}" ;;
       cleanroom) printf '%s\n' "${PACKAGES_CLEANROOM[@]}" ;;
-      *) die "unknown package group '$group' (expected build, test, stand, docker, release or cleanroom)" ;;
+      profile) printf '%s\n' "${PACKAGES_PROFILE[@]}" ;;
+      *) die "unknown package group '$group' (expected build, test, stand, docker, release, cleanroom or profile)" ;;
     esac
   done
 }
