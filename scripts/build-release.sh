@@ -75,7 +75,7 @@ if [ -f "$order" ]; then
   find "$scratch/order" -name '*.order' ! -name "${linked_order##*/}" -delete
   flags+=(-Xlinker --section-ordering-file="$linked_order")
 else
-  echo "build-release.sh: warning: $order is missing: the steady state's functions are not grouped (scripts/gen-order-file.sh makes it)" >&2
+  say "warning: $order is missing: the steady state's functions are not grouped (scripts/gen-order-file.sh makes it)"
 fi
 for product in chronyvisor "$@"; do
   "$swift" build "${flags[@]}" --product "$product" >&2
@@ -85,7 +85,7 @@ bin=$("$swift" build "${flags[@]}" --show-bin-path)
 if [ -f "$order" ] && command -v nm >/dev/null 2>&1; then
   missing=$(nm --defined-only "$bin/chronyvisor" | awk 'NR == FNR { if (NF == 3) have[".text." $3] = 1; next }
     /^\.text\./ && !/\*/ { total++; if (!($0 in have)) gone++ } END { if (total && gone * 10 > total) printf "%d of %d", gone, total }' - "$order")
-  [ -z "$missing" ] || echo "build-release.sh: warning: $missing functions named in scripts/build-release.order are not in the binary: regenerate it with scripts/gen-order-file.sh" >&2
+  [ -z "$missing" ] || say "warning: $missing functions named in scripts/build-release.order are not in the binary: regenerate it with scripts/gen-order-file.sh"
 fi
 mkdir -p "$scratch/stripped"
 strip -o "$scratch/stripped/chronyvisor" "$bin/chronyvisor"
